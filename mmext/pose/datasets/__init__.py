@@ -1,0 +1,1 @@
+"""Datasets (one class per on-disk format) and data transforms."""

@@ -1,0 +1,70 @@
+"""Bundled quickstart data for configs that declare it.
+
+A quickstart config declares where its sample data lives and how to make
+it::
+
+    data_root = '{{$MMEXT_QUICKSTART_DIR:data/quickstart}}/<method>/'
+    quickstart = dict(
+        task='face recognition',              # shown in the quickstart table
+        metric='verification/accuracy',       # test metric to report
+        prepare='mmext.face.datasets.quickstart.prepare_quickstart_data',
+        compare=['<other config in the same folder>.py'],  # optional
+    )
+
+``prepare(data_root)`` writes the data deterministically, in the real
+dataset's on-disk format, when it is missing.  ``tools/train.py``,
+``tools/test.py`` and ``tools/quickstart.py`` call :func:`prepare_data`
+before the runner is built, so the real dataset classes read it.
+"""
+import fcntl
+import importlib
+import os
+import os.path as osp
+from typing import Any, Callable, Optional
+
+
+def resolve(path: str) -> Callable:
+    """Import ``package.module.callable`` given as a dotted path."""
+    module, _, name = path.rpartition('.')
+    if not module:
+        raise ValueError(f'quickstart.prepare={path!r}: expected a dotted '
+                         'path such as "package.module.function"')
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as err:
+        raise ImportError(f'quickstart.prepare={path!r} cannot be imported: '
+                          f'{err}') from err
+
+
+def prepare_data(cfg: Any) -> Optional[str]:
+    """Create the quickstart data of ``cfg`` if it declares some.
+
+    Args:
+        cfg (mmengine.Config): a loaded config.
+
+    Returns:
+        str | None: the data root that was prepared, or None when the config
+        is not a quickstart config.
+    """
+    quickstart = cfg.get('quickstart', None)
+    if not quickstart:
+        return None
+    for key in ('prepare', ):
+        if key not in quickstart:
+            raise KeyError(f'config {cfg.filename}: quickstart.{key} is '
+                           'missing')
+    data_root = cfg.get('data_root', None)
+    if not data_root:
+        raise KeyError(f'config {cfg.filename}: a quickstart config needs '
+                       'a top-level `data_root`')
+    prepare = resolve(quickstart['prepare'])
+    # Every rank of a distributed run gets here: one writes, others wait.
+    parent = osp.dirname(osp.normpath(data_root)) or '.'
+    os.makedirs(parent, exist_ok=True)
+    with open(osp.normpath(data_root) + '.lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            prepare(data_root)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return data_root

@@ -1,0 +1,146 @@
+"""Each shim of mmext.compat does what it claims."""
+import os
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+import mmext
+from mmext import compat
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def test_import_mmext_is_light():
+    code = ('import sys, mmext; '
+            'heavy = [m for m in ("torch", "mmengine", "mmcv", "mmdet", '
+            '"mmpose", "mmaction", "mmpretrain") if m in sys.modules]; '
+            'print(heavy); assert not heavy')
+    subprocess.run([sys.executable, '-c', code], check=True, cwd=ROOT)
+
+
+def test_all_toolboxes_import_after_mmext():
+    code = ('import mmext, mmdet.models, mmpose.models, mmaction.models, '
+            'mmpretrain.models, mmcv.ops; print(mmext.collect_versions())')
+    out = subprocess.run([sys.executable, '-c', code], check=True, cwd=ROOT,
+                         capture_output=True, text=True).stdout
+    assert "'mmcv': '2.1.0'" in out
+
+
+def test_every_shim_active_on_this_stack():
+    applied = compat.apply_all()
+    assert applied['mmaction_drn']  # mmaction2 1.2.0 wheel
+    assert applied['checkpoint_loading']  # torch >= 2.6, mmengine 0.10.x
+    assert applied['cpu_distributed']
+
+
+def test_drn_placeholder_raises_clear_error():
+    import mmaction.models  # noqa: F401  fails without the shim
+    from mmaction.registry import MODELS
+    with pytest.raises(RuntimeError, match='mmaction2#2714'):
+        MODELS.build(dict(type='DRN'))
+
+
+def test_numpy_aliases():
+    y = np.array([0., 1., 4., 9.])
+    assert np.trapz(y, dx=0.5) == pytest.approx(
+        0.5 * (0 + 1 + 1 + 4 + 4 + 9) / 2)
+    assert np.in1d([[1, 5], [2, 7]], [2, 5]).tolist() == [
+        False, True, True, False
+    ]
+    assert np.in1d([1, 2], [2], invert=True).tolist() == [True, False]
+
+
+def test_anet_metric_runs_on_numpy_2():
+    from mmaction.evaluation.functional import \
+        average_recall_at_avg_proposals
+    gt = {'v': np.array([[0., 10.]])}
+    proposals = {'v': np.array([[0., 10., 0.9], [20., 30., 0.5]])}
+    recall, avg_recall, proposals_per_video, auc = \
+        average_recall_at_avg_proposals(gt, proposals, 1, max_avg_proposals=2,
+                                        temporal_iou_thresholds=np.array(
+                                            [0.5]))
+    assert avg_recall[-1] == pytest.approx(1.0)
+
+
+class Evil:
+    """An arbitrary object that must never be unpickled implicitly."""
+
+    def __reduce__(self):
+        return (os.system, ('echo pwned',))
+
+
+def test_weights_only_protection_kept(tmp_path):
+    assert 'TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD' not in os.environ
+    path = tmp_path / 'evil.pth'
+    torch.save({'state_dict': {}, 'meta': Evil()}, path)
+    from mmengine.runner.checkpoint import _load_checkpoint
+    with pytest.raises(pickle.UnpicklingError, match='MMEXT_SAFE_GLOBALS'):
+        _load_checkpoint(str(path))
+    with compat.resuming(), pytest.raises(pickle.UnpicklingError,
+                                          match='posix.system|os.system'):
+        _load_checkpoint(str(path))
+
+
+def test_external_weights_allow_numpy_not_history_buffer(tmp_path):
+    from mmengine.logging import HistoryBuffer
+    from mmengine.runner.checkpoint import _load_checkpoint
+    path = tmp_path / 'weights.pth'
+    torch.save({'state_dict': {'w': torch.ones(2)},
+                'meta': {'mean': np.float32(1.5), 'arr': np.arange(3)}}, path)
+    ckpt = _load_checkpoint(str(path))
+    assert ckpt['meta']['arr'].tolist() == [0, 1, 2]
+    path = tmp_path / 'hub.pth'
+    torch.save({'state_dict': {}, 'hub': HistoryBuffer([1., 2.])}, path)
+    with pytest.raises(pickle.UnpicklingError, match='HistoryBuffer'):
+        _load_checkpoint(str(path))
+    with compat.resuming():
+        assert _load_checkpoint(str(path))['hub'].mean() == 1.5
+
+
+def test_user_opt_in_global(tmp_path, monkeypatch):
+    from mmengine.runner.checkpoint import _load_checkpoint
+    path = tmp_path / 'custom.pth'
+    torch.save({'state_dict': {}, 'meta': {'cls': pytest.approx}}, path)
+    with pytest.raises(pickle.UnpicklingError):
+        _load_checkpoint(str(path))
+    monkeypatch.setenv(compat.SAFE_GLOBALS_ENV, 'pytest.approx')
+    assert _load_checkpoint(str(path))['meta']['cls'] is pytest.approx
+    monkeypatch.setenv(compat.SAFE_GLOBALS_ENV, 'no.such.Thing')
+    with pytest.raises(ValueError, match='no.such.Thing'):
+        _load_checkpoint(str(path))
+
+
+def _build_runner(work_dir, max_epochs, resume=False):
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+    cfg = Config.fromfile(os.path.join(ROOT, 'tests/data/configs/'
+                                       'toy_mmext.py'))
+    cfg.work_dir = str(work_dir)
+    cfg.train_cfg.max_epochs = max_epochs
+    cfg.resume = resume
+    cfg.custom_hooks = []
+    cfg.experiment_name = f'{os.path.basename(work_dir)}_{max_epochs}_' \
+        f'{resume}_{id(cfg)}'
+    return Runner.from_cfg(cfg)
+
+
+def test_resume_continues_exactly(tmp_path):
+    """2 epochs, stop, resume to 3 == 3 epochs uninterrupted."""
+    full = _build_runner(tmp_path / 'full', 3)
+    full.train()
+    first = _build_runner(tmp_path / 'resumed', 2)
+    first.train()
+    resumed = _build_runner(tmp_path / 'resumed', 3, resume=True)
+    resumed.load_or_resume()
+    assert resumed.train_loop.epoch == 2
+    assert resumed.train_loop.iter == 16
+    resumed.train()
+    assert resumed.train_loop.iter == 24
+    for key, value in full.model.state_dict().items():
+        torch.testing.assert_close(resumed.model.state_dict()[key], value)
+    # The learning rate schedule resumed too (milestone at epoch 2).
+    assert resumed.optim_wrapper.get_lr()['lr'][0] == pytest.approx(0.005)
