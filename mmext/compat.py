@@ -41,6 +41,9 @@ from typing import Callable, Dict, Iterator, List, Optional
 #: Environment variable naming extra globals (comma-separated dotted paths)
 #: that a user explicitly trusts when loading checkpoints.
 SAFE_GLOBALS_ENV = 'MMEXT_SAFE_GLOBALS'
+#: Environment variable listing checkpoint files (``os.pathsep``-separated)
+#: that are trusted as mmengine training checkpoints, like resumed ones.
+TRUSTED_CHECKPOINTS_ENV = 'MMEXT_TRUSTED_CHECKPOINTS'
 
 _APPLIED: Dict[str, bool] = {}
 
@@ -241,6 +244,27 @@ def _user_safe_globals() -> list:
     return objs
 
 
+_TRUSTED_FILES: set = set()
+
+
+def trust_checkpoint(filename: str) -> None:
+    """Load ``filename`` like a resumed checkpoint of the user's own run.
+
+    ``tools/test.py`` calls it for the checkpoint named on its command line:
+    an mmengine training checkpoint holds ``HistoryBuffer`` objects.
+    """
+    _TRUSTED_FILES.add(os.path.realpath(filename))
+
+
+def _is_trusted(filename) -> bool:
+    if not isinstance(filename, (str, os.PathLike)):
+        return False
+    env = os.environ.get(TRUSTED_CHECKPOINTS_ENV, '')
+    trusted = _TRUSTED_FILES | {
+        os.path.realpath(p) for p in env.split(os.pathsep) if p}
+    return os.path.realpath(filename) in trusted
+
+
 @contextlib.contextmanager
 def resuming() -> Iterator[None]:
     """Mark checkpoint loads inside the block as the run's own (resume)."""
@@ -251,10 +275,16 @@ def resuming() -> Iterator[None]:
         _RESUMING.reset(token)
 
 
-def checkpoint_safe_globals() -> list:
-    """Globals allowed for the current load: resume, or external weights."""
-    allowed = resume_safe_globals() if _RESUMING.get() else \
-        numpy_safe_globals()
+def checkpoint_safe_globals(filename=None) -> list:
+    """Globals allowed to load ``filename``: own run, or external weights.
+
+    A resumed checkpoint (inside :func:`resuming`) or a trusted file
+    (:func:`trust_checkpoint`, ``MMEXT_TRUSTED_CHECKPOINTS``) may hold what
+    mmengine writes; external weights only numpy objects.  The user's
+    ``MMEXT_SAFE_GLOBALS`` are added to both.
+    """
+    own = _RESUMING.get() or _is_trusted(filename)
+    allowed = resume_safe_globals() if own else numpy_safe_globals()
     return allowed + _user_safe_globals()
 
 
@@ -262,19 +292,28 @@ def _wrap_load_checkpoint(load: Callable) -> Callable:
     import torch
 
     def _load_checkpoint(filename, map_location=None, logger=None):
-        with torch.serialization.safe_globals(checkpoint_safe_globals()):
+        own = _RESUMING.get() or _is_trusted(filename)
+        with torch.serialization.safe_globals(
+                checkpoint_safe_globals(filename)):
             try:
                 return load(filename, map_location=map_location,
                             logger=logger)
             except pickle.UnpicklingError as err:
-                what = 'resume' if _RESUMING.get() else 'load_from/pretrained'
+                if own:
+                    what = ('a checkpoint of your own run, which may hold '
+                            'only tensors, numpy objects and mmengine\'s '
+                            'HistoryBuffer')
+                else:
+                    what = ('external weights (load_from / pretrained), '
+                            'which may hold only tensors and numpy objects. '
+                            'If it is an mmengine training checkpoint of '
+                            f'yours, list it in {TRUSTED_CHECKPOINTS_ENV}')
                 raise pickle.UnpicklingError(
-                    f'Refused to load checkpoint {filename!r} ({what}) with '
-                    'torch weights_only=True: it holds a global that is '
-                    'neither a tensor nor one mmengine writes. If you trust '
-                    f'this file, allow that global explicitly, e.g. '
-                    f'{SAFE_GLOBALS_ENV}=package.module.Name (comma-'
-                    'separated). torch said:\n' + str(err)) from err
+                    f'Refused to load checkpoint {filename!r} with torch '
+                    f'weights_only=True: it was loaded as {what}. If you '
+                    'trust the file, allow the global named below '
+                    f'explicitly: {SAFE_GLOBALS_ENV}=package.module.Name '
+                    '(comma-separated). torch said:\n' + str(err)) from err
 
     _load_checkpoint.__wrapped__ = load
     return _load_checkpoint

@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pytest
 import torch
+from mmengine.hooks import Hook
 
 import mmext
 from mmext import compat
@@ -94,7 +95,7 @@ def test_external_weights_allow_numpy_not_history_buffer(tmp_path):
     ckpt = _load_checkpoint(str(path))
     assert ckpt['meta']['arr'].tolist() == [0, 1, 2]
     path = tmp_path / 'hub.pth'
-    torch.save({'state_dict': {}, 'hub': HistoryBuffer([1., 2.])}, path)
+    torch.save({'state_dict': {}, 'hub': HistoryBuffer([1., 2.], [1, 1])}, path)
     with pytest.raises(pickle.UnpicklingError, match='HistoryBuffer'):
         _load_checkpoint(str(path))
     with compat.resuming():
@@ -128,19 +129,58 @@ def _build_runner(work_dir, max_epochs, resume=False):
     return Runner.from_cfg(cfg)
 
 
+class _EpochRecorder(Hook):
+
+    def __init__(self, epochs):
+        self.epochs = epochs
+
+    def before_train_epoch(self, runner):
+        self.epochs.append(runner.epoch)
+
+
+class _Interrupt(Hook):
+    """Simulates a crash right after the checkpoint of ``epoch``."""
+
+    priority = 'LOWEST'
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def after_train_epoch(self, runner):
+        if runner.epoch + 1 == self.epoch:
+            raise InterruptedError(f'stopped after epoch {self.epoch}')
+
+
 def test_resume_continues_exactly(tmp_path):
-    """2 epochs, stop, resume to 3 == 3 epochs uninterrupted."""
+    """Interrupted after epoch 2 and resumed == 3 epochs uninterrupted."""
     full = _build_runner(tmp_path / 'full', 3)
     full.train()
-    first = _build_runner(tmp_path / 'resumed', 2)
-    first.train()
+    first = _build_runner(tmp_path / 'resumed', 3)
+    first.register_hook(_Interrupt(2))
+    with pytest.raises(InterruptedError):
+        first.train()
     resumed = _build_runner(tmp_path / 'resumed', 3, resume=True)
-    resumed.load_or_resume()
-    assert resumed.train_loop.epoch == 2
-    assert resumed.train_loop.iter == 16
+    epochs_run = []
+    resumed.register_hook(_EpochRecorder(epochs_run))
     resumed.train()
+    assert epochs_run == [2]  # only the third epoch (0-based 2) ran
     assert resumed.train_loop.iter == 24
     for key, value in full.model.state_dict().items():
         torch.testing.assert_close(resumed.model.state_dict()[key], value)
     # The learning rate schedule resumed too (milestone at epoch 2).
     assert resumed.optim_wrapper.get_lr()['lr'][0] == pytest.approx(0.005)
+
+
+def test_trusted_checkpoint_file(tmp_path, monkeypatch):
+    from mmengine.logging import HistoryBuffer
+    from mmengine.runner.checkpoint import _load_checkpoint
+    path = tmp_path / 'run.pth'
+    torch.save({'state_dict': {}, 'hub': HistoryBuffer([1.], [1])}, path)
+    with pytest.raises(pickle.UnpicklingError,
+                       match=compat.TRUSTED_CHECKPOINTS_ENV):
+        _load_checkpoint(str(path))
+    monkeypatch.setenv(compat.TRUSTED_CHECKPOINTS_ENV, str(path))
+    assert _load_checkpoint(str(path))['hub'].mean() == 1.0
+    monkeypatch.delenv(compat.TRUSTED_CHECKPOINTS_ENV)
+    compat.trust_checkpoint(str(path))
+    assert _load_checkpoint(str(path))['hub'].mean() == 1.0

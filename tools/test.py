@@ -5,6 +5,7 @@ import os
 import os.path as osp
 
 import mmext  # noqa: F401  applies mmext.compat before mmengine is used
+from mmext.compat import trust_checkpoint
 from mmext.quickstart import prepare_data
 from mmengine.config import Config, DictAction
 from mmengine.evaluator import DumpResults
@@ -56,6 +57,9 @@ def main():
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = args.checkpoint
+    # The checkpoint to evaluate is an mmengine training checkpoint named by
+    # the user: load it like a resumed one (weights_only stays on).
+    trust_checkpoint(args.checkpoint)
 
     if args.tta:
         for key in ('tta_model', 'tta_pipeline'):
