@@ -78,7 +78,8 @@ if __name__ == '__main__':
         keywords='computer vision, openmmlab, face recognition, detection, '
         'pose, action recognition, optical flow',
         packages=find_packages(
-            exclude=('configs', 'tools', 'tests', 'projects', 'projects.*')),
+            exclude=('configs', 'configs.*', 'tools', 'tools.*', 'tests',
+                     'tests.*', 'projects', 'projects.*')),
         include_package_data=True,
         python_requires='>=3.9',
         license='Apache License 2.0',
