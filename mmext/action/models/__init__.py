@@ -1,1 +1,2 @@
-"""Models: backbones, necks, heads, losses and the algorithm wrappers."""
+"""Models: backbones, temporal modules, localizers, heads and losses."""
+from . import backbones, common, heads, localizers, losses  # noqa: F401

@@ -1,0 +1,1 @@
+"""Localizers of mmext.action."""
