@@ -1,1 +1,4 @@
 """Backbones of mmext.action."""
+from .resnet_tei import TEINet
+
+__all__ = ['TEINet']
