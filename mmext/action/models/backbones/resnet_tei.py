@@ -5,7 +5,7 @@ from torch import Tensor
 
 from mmaction.models.backbones import ResNetTSM
 from mmaction.registry import MODELS
-from ..common import TEI, TIM
+from ..common import TEI
 
 
 class TEIWrapper(nn.Module):
@@ -91,17 +91,6 @@ class TEINet(ResNetTSM):
         self.mem_cfg = mem_cfg
         self.tim_cfg = tim_cfg
         self.make_tei_modules()
-
-    def init_weights(self) -> None:
-        """Load 2D weights (``pretrained2d``) or initialise from scratch.
-
-        From scratch, ResNet's ``init_cfg`` (Kaiming for every ``Conv2d``)
-        also hits TIM's depthwise kernel, so TIM is re-initialised after it.
-        """
-        super().init_weights()
-        for module in self.modules():
-            if isinstance(module, TIM):
-                module.init_weights()
 
     def make_tei_modules(self) -> None:
         """Wrap the first convolution of every residual block with TEI."""

@@ -45,4 +45,5 @@ class TEI(nn.Module):
         self.tim = TIM(in_channels, num_segments, **tim_cfg)
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.tim(self.mem(x))
+        """``TIM(MEM(x))``, with MEM's attention folded into TIM's taps."""
+        return self.tim(x, scale=self.mem.attention(x))

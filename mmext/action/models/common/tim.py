@@ -1,3 +1,7 @@
+import math
+from typing import Optional
+
+import torch
 import torch.nn as nn
 from torch import Tensor
 
@@ -12,7 +16,8 @@ class TIM(nn.Module):
     Recognition <https://arxiv.org/abs/1911.09435>`_ (AAAI 2020).  TIM is a
     channel-wise (depthwise) temporal convolution: every channel of every
     spatial position is convolved over the :math:`T` frames with its own
-    kernel of size :math:`k` (zero padding, no bias).
+    kernel of size :math:`k` (zero padding, no bias), i.e. an
+    ``nn.Conv1d(C, C, k, padding=k // 2, groups=C, bias=False)`` along time.
 
     Initialisations (``init``):
 
@@ -53,38 +58,62 @@ class TIM(nn.Module):
             raise ValueError(f'kernel_size must be odd, got {kernel_size}')
         self.in_channels = in_channels
         self.num_segments = num_segments
+        self.kernel_size = kernel_size
         self.init = init
         self.shift_div = shift_div
-        # A (k, 1) kernel over the (T, H*W) layout: a 1-D conv along time.
-        self.conv = nn.Conv2d(
-            in_channels,
-            in_channels,
-            kernel_size=(kernel_size, 1),
-            padding=(kernel_size // 2, 0),
-            groups=in_channels,
-            bias=False)
+        # weight[c, j] multiplies frame t + j - kernel_size // 2 of channel c.
+        self.weight = nn.Parameter(torch.empty(in_channels, kernel_size))
         self.init_weights()
 
     def init_weights(self) -> None:
         """Set the kernel according to ``self.init``."""
+        weight = self.weight.data
         if self.init == 'random':
-            self.conv.reset_parameters()
+            # As nn.Conv1d(C, C, k, groups=C) initialises its kernel.
+            nn.init.kaiming_uniform_(weight.unsqueeze(1), a=math.sqrt(5))
             return
-        weight = self.conv.weight.data  # (C, 1, k, 1)
         weight.zero_()
-        centre = weight.shape[2] // 2
+        centre = self.kernel_size // 2
         fold = self.in_channels // self.shift_div if self.init == 'shift' \
             else 0
-        weight[:fold, 0, centre + 1] = 1  # takes frame t + 1
-        weight[fold:2 * fold, 0, centre - 1] = 1  # takes frame t - 1
-        weight[2 * fold:, 0, centre] = 1
+        weight[:fold, centre + 1] = 1  # takes frame t + 1
+        weight[fold:2 * fold, centre - 1] = 1  # takes frame t - 1
+        weight[2 * fold:, centre] = 1
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Tensor, scale: Optional[Tensor] = None) -> Tensor:
+        """Temporal convolution, optionally of ``x`` scaled per frame.
+
+        The convolution is computed as a sum of temporally shifted copies,
+        which needs no transposed copy of the feature map.
+
+        Args:
+            x (Tensor): Features of shape :math:`(N \\cdot T, C, H, W)`.
+            scale (Tensor, optional): Per-frame channel scale of shape
+                :math:`(N, T, C)`; the result equals ``TIM(x * scale)``
+                (how :class:`TEI` applies MEM's attention without another
+                pass over the feature map).
+
+        Returns:
+            Tensor: Shape :math:`(N \\cdot T, C, H, W)`.
+        """
         nt, c, h, w = x.shape
         if nt % self.num_segments != 0:
             raise ValueError(f'batch dimension {nt} is not a multiple of '
                              f'num_segments={self.num_segments}')
-        # (N*T, C, H, W) -> (N, C, T, H*W)
-        out = x.view(-1, self.num_segments, c, h * w).transpose(1, 2)
-        out = self.conv(out)
-        return out.transpose(1, 2).reshape(nt, c, h, w)
+        x = x.view(-1, self.num_segments, c, h * w)
+        centre = self.kernel_size // 2
+        coef = self.weight.t().unsqueeze(-1)  # (k, C, 1)
+        if scale is not None:
+            # (N, T, 1, C, 1) * (k, C, 1) -> (N, T, k, C, 1)
+            coef = scale.unsqueeze(2).unsqueeze(-1) * coef
+            tap = lambda j, frames: coef[:, frames, j]  # noqa: E731
+        else:
+            tap = lambda j, frames: coef[j]  # noqa: E731
+        out = x * tap(centre, slice(None))
+        for j in range(self.kernel_size):
+            d = j - centre  # output frame t reads input frame t + d
+            if d > 0:
+                out[:, :-d] += x[:, d:] * tap(j, slice(d, None))
+            elif d < 0:
+                out[:, -d:] += x[:, :d] * tap(j, slice(None, d))
+        return out.view(nt, c, h, w)
