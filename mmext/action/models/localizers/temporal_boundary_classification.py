@@ -1,7 +1,6 @@
 """DBG's temporal boundary classification (TBC) branch."""
 from typing import Tuple
 
-import torch
 import torch.nn as nn
 from torch import Tensor
 
@@ -63,13 +62,6 @@ class TemporalBoundaryClassification(nn.Module):
             tuple[Tensor, Tensor]: Starting and ending boundary probability
             maps, each of shape (B, T, T), indexed ``[b, start, end]``.
         """
-        # The (N, 1, 1) convolution is a matrix product over C x N, computed
-        # as such: oneDNN's Conv3d backward is several times slower on CPU.
-        batch, channels, num, tscale, _ = sampled_feature.shape
-        weight = self.conv3d.weight.view(-1, channels * num)
-        x = torch.matmul(weight, sampled_feature.view(batch, channels * num,
-                                                      tscale * tscale))
-        x = x.view(batch, -1, tscale, tscale) + self.conv3d.bias.view(
-            1, -1, 1, 1)
-        start, end = self.layers(self.conv3d_act(x)).unbind(1)
+        x = self.conv3d_act(self.conv3d(sampled_feature).squeeze(2))
+        start, end = self.layers(x).unbind(1)
         return start, end

@@ -1,0 +1,60 @@
+# DBG quickstart: a narrow DBG trained on synthetic ActivityNet-style
+# features on CPU in about a minute, next to mmaction2's BMN on the same data
+# (bmn_quickstart_baseline.py). The data (64 training and 24 validation
+# videos, csv_mean_100 CSVs of 200 "RGB" + 200 "flow" channels and
+# mmaction2's anet_anno_*.json) is written deterministically on first use by
+# mmext.action.datasets.dbg_quickstart and read by mmaction2's own dataset,
+# loading, label and AR@AN code. Everything else follows the paper recipe
+# (losses, labels, PFG, soft-NMS, Adam with a 10x step, per-part weight
+# decay, resampling) at a small scale.
+_base_ = ['dbg_400x100_1xb16-12e_activitynet-feature.py']
+
+data_root = '{{$MMEXT_QUICKSTART_DIR:data/quickstart}}/dbg/'
+quickstart = dict(
+    task='temporal action proposals',
+    metric='auc',
+    prepare='mmext.action.datasets.dbg_quickstart.prepare_quickstart_data',
+    compare=['bmn_quickstart_baseline.py'])
+
+feature_root = data_root + 'activitynet_feature_cuhk/csv_mean_100/'
+# about 1/8 of DBG's widths, for 2 CPU cores
+model = dict(
+    dsb_hidden_dims=(64, 16),
+    acr_hidden_dim=32,
+    tbc_hidden_dim_3d=32,
+    tbc_hidden_dim_2d=32)
+
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=1,
+    dataset=dict(
+        ann_file=data_root + 'anet_anno_train.json',
+        data_prefix=dict(video=feature_root)))
+val_dataloader = dict(
+    batch_size=8,
+    num_workers=1,
+    dataset=dict(
+        ann_file=data_root + 'anet_anno_val.json',
+        data_prefix=dict(video=feature_root)))
+test_dataloader = val_dataloader
+
+max_epochs = 8
+train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
+param_scheduler = [
+    dict(
+        type='MultiStepLR',
+        begin=0,
+        end=max_epochs,
+        by_epoch=True,
+        milestones=[6],
+        gamma=0.1)
+]
+default_hooks = dict(
+    logger=dict(interval=5),
+    checkpoint=dict(interval=max_epochs, max_keep_ckpts=1))
+
+work_dir = './work_dirs/dbg_quickstart'
+test_evaluator = dict(
+    dump_config=dict(out=f'{work_dir}/results.json', output_format='json'))
+val_evaluator = test_evaluator
+randomness = dict(seed=0)
