@@ -1,0 +1,87 @@
+# CurricularFace quickstart: a narrow IR-18 trained on synthetic faces on CPU
+# in a few minutes. The data (200 training identities x 12 images in
+# train.rec/train.idx, 400 pairs of 60 unseen identities in val.bin, 112x112
+# JPEG) is rendered deterministically on first use by
+# mmext.face.datasets.quickstart. Everything else follows the paper recipe
+# (s=64, m=0.5, t momentum 0.99, SGD momentum 0.9, wd 5e-4, step decay,
+# flip-summed embeddings, 10-fold verification) at a small scale.
+_base_ = ['mmpretrain::_base_/default_runtime.py']
+custom_imports = dict(imports=['mmext.face'], allow_failed_imports=False)
+
+data_root = '{{$MMEXT_QUICKSTART_DIR:data/quickstart}}/curricularface/'
+quickstart = dict(
+    task='face recognition',
+    metric='verification/val/accuracy',
+    prepare='mmext.face.datasets.quickstart.prepare_quickstart_data')
+
+model = dict(
+    type='FaceRecognizer',
+    data_preprocessor=dict(
+        mean=[127.5, 127.5, 127.5], std=[127.5, 127.5, 127.5], to_rgb=True),
+    backbone=dict(
+        type='IResNet',
+        depth=18,
+        base_channels=8,  # 1/8 of the width of IR-18, for 2 CPU cores
+        embedding_size=128,
+        input_size=(112, 112)),
+    head=dict(
+        type='CurricularFaceHead',
+        num_classes=200,
+        in_channels=128,
+        scale=64.,
+        margins=0.5,
+        momentum=0.99,
+        loss=dict(type='CrossEntropyLoss', loss_weight=1.0),
+        init_cfg=dict(type='Normal', layer='Linear', std=0.01)),
+    test_cfg=dict(flip=True, normalize=True))
+
+train_pipeline = [
+    dict(type='DecodeImageFromBytes'),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='PackInputs'),
+]
+verification_pipeline = [
+    dict(type='DecodeImageFromBytes'),
+    dict(
+        type='PackInputs',
+        meta_keys=('sample_idx', 'set_name', 'pair_index', 'pair_pos',
+                   'issame')),
+]
+train_dataloader = dict(
+    batch_size=64,
+    num_workers=1,
+    persistent_workers=True,
+    drop_last=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type='FaceRecordIODataset',
+        data_root=data_root,
+        rec_file='train.rec',
+        pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=100,
+    num_workers=1,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type='VerificationBinDataset',
+        data_root=data_root,
+        bin_files='val.bin',
+        pipeline=verification_pipeline))
+test_dataloader = val_dataloader
+val_evaluator = dict(type='FaceVerificationMetric', num_folds=10)
+test_evaluator = val_evaluator
+
+optim_wrapper = dict(
+    optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4),
+    paramwise_cfg=dict(norm_decay_mult=0.))
+param_scheduler = dict(
+    type='MultiStepLR', by_epoch=True, milestones=[5, 7], gamma=0.1)
+train_cfg = dict(by_epoch=True, max_epochs=8, val_interval=8)
+val_cfg = dict()
+test_cfg = dict()
+
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=10),
+    checkpoint=dict(type='CheckpointHook', interval=8, max_keep_ckpts=1))
+randomness = dict(seed=0)

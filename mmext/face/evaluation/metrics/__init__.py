@@ -1,0 +1,4 @@
+from .ijb_metric import IJBTemplateMetric
+from .verification_metric import FaceVerificationMetric
+
+__all__ = ['FaceVerificationMetric', 'IJBTemplateMetric']

@@ -1,0 +1,4 @@
+"""Models: backbones, necks, heads, losses and the algorithm wrappers."""
+from .backbones import *  # noqa: F401,F403
+from .heads import *  # noqa: F401,F403
+from .recognizers import *  # noqa: F401,F403

@@ -1,0 +1,3 @@
+from .iresnet import IBasicBlock, IResNet
+
+__all__ = ['IBasicBlock', 'IResNet']

@@ -1,0 +1,3 @@
+from .curricularface_head import CurricularFaceHead
+
+__all__ = ['CurricularFaceHead']
