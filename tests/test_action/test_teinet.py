@@ -78,7 +78,7 @@ def test_tim_is_a_channelwise_temporal_conv():
     """Each channel mixes only its own values at t-1, t, t+1."""
     tim = TIM(4, num_segments=3, init='random')
     x = torch.randn(3, 4, 2, 2)
-    w = tim.weight  # (C, 3)
+    w = tim.conv.weight[:, 0]  # (C, 3)
     pad = torch.cat([torch.zeros(1, 4, 2, 2), x, torch.zeros(1, 4, 2, 2)])
     expected = sum(w[:, k].view(1, 4, 1, 1) * pad[k:k + 3] for k in range(3))
     torch.testing.assert_close(tim(x), expected)
@@ -87,8 +87,7 @@ def test_tim_is_a_channelwise_temporal_conv():
 def test_tim_equals_depthwise_conv1d():
     tim = TIM(6, num_segments=4, kernel_size=5, init='random')
     x = torch.randn(8, 6, 2, 3)
-    conv = torch.nn.Conv1d(6, 6, 5, padding=2, groups=6, bias=False)
-    conv.weight.data.copy_(tim.weight.data.unsqueeze(1))
+    conv = tim.conv
     # (N*T, C, H, W) -> (N*H*W, C, T)
     seq = x.view(2, 4, 6, 6).permute(0, 3, 2, 1).reshape(12, 6, 4)
     expected = conv(seq).view(2, 6, 6, 4).permute(0, 3, 2, 1).reshape(
@@ -202,6 +201,20 @@ def test_forward_and_backward(num_segments):
     scores.sum().backward()
     mem = model.backbone.layer2[1].conv1.conv.tei.mem
     assert mem.fc3.weight.grad.abs().sum() > 0
+
+
+def test_tsm_optimizer_constructor_accepts_teinet():
+    from mmengine.optim import build_optim_wrapper
+    model = build_recognizer(depth=18, num_classes=4)
+    wrapper = build_optim_wrapper(
+        model,
+        dict(
+            constructor='TSMOptimWrapperConstructor',
+            paramwise_cfg=dict(fc_lr5=True),
+            optimizer=dict(type='SGD', lr=0.01, momentum=0.9)))
+    grouped = sum(p.numel() for g in wrapper.optimizer.param_groups
+                  for p in g['params'])
+    assert grouped == sum(p.numel() for p in model.parameters())
 
 
 def test_paper_configs_build():
