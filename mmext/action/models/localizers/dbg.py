@@ -274,11 +274,11 @@ class DBG(BaseModel):
         _, iou_map, start_map, end_map = self._forward(batch_inputs)
         segments, scores = self.score_proposals(iou_map, start_map, end_map)
         _, segments, scores = batched_soft_nms(
-            segments, scores, self.soft_nms_alpha,
+            segments.cpu().double().numpy(),
+            scores.cpu().double().numpy(), self.soft_nms_alpha,
             self.soft_nms_low_threshold, self.soft_nms_high_threshold,
             self.post_process_top_k)
-        segments = segments.clamp(0, 1).cpu().double()
-        scores = scores.cpu().double()
+        segments = segments.clip(0, 1)
         results = []
         for data_sample, segs, scs in zip(batch_data_samples, segments,
                                           scores):
