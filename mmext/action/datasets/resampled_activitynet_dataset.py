@@ -68,8 +68,7 @@ class ResampledActivityNetDataset(ActivityNetDataset):
                         'start <= end')
         return data_list
 
-    @staticmethod
-    def mean_relative_length(info: dict) -> float:
+    def mean_relative_length(self, info: dict) -> float:
         """Mean ground-truth length over the featured video length.
 
         Args:

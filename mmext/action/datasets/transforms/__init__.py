@@ -1,1 +1,4 @@
 """Transforms of mmext.action."""
+from .crop_feature_window import CropFeatureWindow
+
+__all__ = ['CropFeatureWindow']
