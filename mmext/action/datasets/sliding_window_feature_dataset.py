@@ -75,8 +75,7 @@ class SlidingWindowFeatureDataset(ResampledActivityNetDataset):
         for info in super().load_data_list():
             if not info.get('fps'):
                 raise KeyError(f'{self.ann_file}: video '
-                               f'{info["video_name"]!r} lacks a positive '
-                               '"fps"')
+                               f'{info["video_name"]!r} lacks a positive fps')
             snippet_second = self.snippet_interval / info['fps']
             num_snippets = info['feature_frame'] // self.snippet_interval
             for start in self.window_starts(num_snippets):
