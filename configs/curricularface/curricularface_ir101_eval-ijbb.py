@@ -2,7 +2,8 @@
 # CurricularFace IR-101 checkpoint, insightface's protocol: 5-point alignment
 # (template with x += 8), flip-summed features that keep their norm,
 # weighted by the detector score, per-media mean then sum per template.
-#   python tools/test.py configs/curricularface/curricularface_ir101_eval-ijbb.py CKPT
+#   python tools/test.py \
+#       configs/curricularface/curricularface_ir101_eval-ijbb.py CKPT
 _base_ = ['./curricularface_ir101_8xb64_ms1mv2.py']
 
 ijb_name = 'ijbb'
@@ -22,8 +23,8 @@ test_dataloader = dict(
             dict(type='FaceAlign5Points', out_size=(112, 112)),
             dict(
                 type='PackInputs',
-                meta_keys=('sample_idx', 'img_path', 'template_id',
-                           'media_id', 'faceness_score')),
+                meta_keys=('sample_idx', 'img_path', 'template_id', 'media_id',
+                           'faceness_score')),
         ]))
 test_evaluator = dict(
     _delete_=True,

@@ -1,4 +1,6 @@
-"""Face recognition and face anti-spoofing (CurricularFace, DDL, FAN, Aurora Guard) on mmpretrain.
+"""Face recognition and anti-spoofing (CurricularFace, DDL, FAN, Aurora Guard).
+
+Built on mmpretrain.
 
 Modules register into ``mmpretrain.registry``; configs use
 ``default_scope = 'mmpretrain'``.

@@ -79,8 +79,8 @@ def test_hand_worked_logits():
     assert expected[0][1] == pytest.approx(0.814166, abs=1e-6)
     assert expected[1][0] == pytest.approx(-1.224521, abs=1e-6)
     assert expected[1][2] == pytest.approx(0.218481, abs=1e-6)
-    torch.testing.assert_close(
-        logits, S * torch.tensor(expected, dtype=torch.float64))
+    torch.testing.assert_close(logits,
+                               S * torch.tensor(expected, dtype=torch.float64))
     assert logits.dtype == torch.float64
 
 

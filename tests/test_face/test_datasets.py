@@ -29,8 +29,8 @@ def test_folder_dataset_missing_or_empty_identity(tmp_path):
     make_identity_folders(str(tmp_path), {'a': 1, 'b': 1})
     with open(tmp_path / 'ids.txt', 'w') as f:
         f.write('a\nb\nc\n')
-    with pytest.raises(FileNotFoundError,
-                       match=r'identity folder .*/c does not exist'):
+    with pytest.raises(
+            FileNotFoundError, match=r'identity folder .*/c does not exist'):
         FaceFolderDataset(
             data_root=str(tmp_path), data_prefix='', identities='ids.txt')
     with pytest.raises(ValueError, match=r'/b is not a listed identity'):
@@ -76,8 +76,8 @@ def test_bin_pair_count_mismatch(tmp_path):
     path = tmp_path / 'broken.bin'
     with open(path, 'wb') as f:
         pickle.dump(([encode_image(i) for i in range(5)], [True, False]), f)
-    with pytest.raises(ValueError,
-                       match=r'broken.bin: 5 images for 2 pair labels'):
+    with pytest.raises(
+            ValueError, match=r'broken.bin: 5 images for 2 pair labels'):
         VerificationBinDataset(data_root=str(tmp_path), bin_files='broken.bin')
     with open(path, 'wb') as f:
         f.write(b'garbage')
@@ -122,12 +122,14 @@ def test_ijb_dataset_and_alignment(tmp_path):
     with open(tmp_path / 'meta' / 'ijbc_face_tid_mid.txt', 'w') as f:
         f.write('1.jpg 7 70\n')
     with open(tmp_path / 'meta' / 'ijbc_name_5pts_score.txt', 'w') as f:
-        f.write('1.jpg ' + ' '.join(f'{v:.4f}' for v in points.ravel()) +
-                ' 0.9\n')
+        f.write('1.jpg ' + ' '.join(f'{v:.4f}'
+                                    for v in points.ravel()) + ' 0.9\n')
     dataset = IJBDataset(
         data_root=str(tmp_path),
-        pipeline=[dict(type='LoadImageFromFile'),
-                  dict(type='FaceAlign5Points')])
+        pipeline=[
+            dict(type='LoadImageFromFile'),
+            dict(type='FaceAlign5Points')
+        ])
     item = dataset[0]
     assert (item['template_id'], item['media_id']) == (7, 70)
     assert item['faceness_score'] == pytest.approx(0.9)
@@ -136,8 +138,7 @@ def test_ijb_dataset_and_alignment(tmp_path):
     for x, y in template:
         assert item['img'][int(round(y)), int(round(x))].mean() > 128
     with pytest.raises(ValueError, match='expected 5 landmarks'):
-        FaceAlign5Points().transform(
-            dict(img=img, landmarks=np.zeros((4, 2))))
+        FaceAlign5Points().transform(dict(img=img, landmarks=np.zeros((4, 2))))
 
 
 def test_ijb_meta_mismatch(tmp_path):

@@ -14,8 +14,7 @@ def build(**test_cfg):
             type='IResNet', depth=18, base_channels=4, embedding_size=16),
         head=dict(type='CurricularFaceHead', num_classes=5, in_channels=16),
         test_cfg=test_cfg,
-        data_preprocessor=dict(
-            mean=[127.5] * 3, std=[127.5] * 3, to_rgb=True))
+        data_preprocessor=dict(mean=[127.5] * 3, std=[127.5] * 3, to_rgb=True))
     model.init_weights()
     return model.eval()
 
@@ -36,8 +35,7 @@ def test_flip_sum_and_raw_norm():
     model = build(flip=True, normalize=False)
     inputs = torch.randn(2, 3, 112, 112)
     samples = model.predict(inputs)
-    expected = model.backbone(inputs)[-1] + model.backbone(
-        inputs.flip(3))[-1]
+    expected = model.backbone(inputs)[-1] + model.backbone(inputs.flip(3))[-1]
     torch.testing.assert_close(
         torch.stack([s.pred_feat for s in samples]), expected)
 

@@ -11,7 +11,9 @@ def count_params(module):
 
 def test_shapes_and_outputs():
     model = IResNet(
-        depth=18, base_channels=8, embedding_size=32,
+        depth=18,
+        base_channels=8,
+        embedding_size=32,
         out_indices=(0, 1, 2, 3, 4))
     model.init_weights()
     outs = model(torch.randn(2, 3, 112, 112))
@@ -21,10 +23,9 @@ def test_shapes_and_outputs():
     assert not model.features.weight.requires_grad
 
 
-@pytest.mark.parametrize('depth,units', [(18, (2, 2, 2, 2)),
-                                         (34, (3, 4, 6, 3)),
-                                         (50, (3, 4, 14, 3)),
-                                         (100, (3, 13, 30, 3))])
+@pytest.mark.parametrize('depth,units',
+                         [(18, (2, 2, 2, 2)), (34, (3, 4, 6, 3)),
+                          (50, (3, 4, 14, 3)), (100, (3, 13, 30, 3))])
 def test_units_per_stage(depth, units):
     model = IResNet(depth=depth, base_channels=4, embedding_size=8)
     assert tuple(len(stage) for stage in model.stages) == units

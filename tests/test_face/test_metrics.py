@@ -143,8 +143,11 @@ def test_ijb_template_metric(tmp_path):
     feats = [[1., 0.], [3., 0.], [0., 1.], [2., 1.], [-1., 1.]]
     ids = [(1, 10, 1.), (1, 10, 1.), (1, 11, 1.), (2, 20, 0.5), (3, 30, 1.)]
     samples = [
-        dict(template_id=t, media_id=m, faceness_score=s,
-             pred_feat=torch.tensor(f)) for (t, m, s), f in zip(ids, feats)
+        dict(
+            template_id=t,
+            media_id=m,
+            faceness_score=s,
+            pred_feat=torch.tensor(f)) for (t, m, s), f in zip(ids, feats)
     ]
     template_ids, template_feats = metric.template_features(
         np.array([i[0] for i in ids]), np.array([i[1] for i in ids]),

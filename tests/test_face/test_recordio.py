@@ -5,9 +5,8 @@ import numpy as np
 import pytest
 
 import mmext  # noqa: F401
-from mmext.face.datasets import (FaceRecordIODataset, IRHeader,
-                                 RecordIOError, RecordIOReader,
-                                 RecordIOWriter, pack, unpack,
+from mmext.face.datasets import (FaceRecordIODataset, IRHeader, RecordIOError,
+                                 RecordIOReader, RecordIOWriter, pack, unpack,
                                  write_face_recordio)
 from mmext.face.datasets.recordio import MAGIC
 from .utils import (encode_image, load_converter, make_identity_folders,
@@ -23,8 +22,8 @@ def test_pack_unpack():
     assert header.flag == 2 and list(header.label) == [4., 9.]
     assert payload == b''
     # The exact bytes of mx.recordio.pack: '<IfQQ' then the labels.
-    assert pack(IRHeader(0, 1., 2, 3), b'x') == struct.pack(
-        '<IfQQ', 0, 1., 2, 3) + b'x'
+    assert pack(IRHeader(0, 1., 2, 3),
+                b'x') == struct.pack('<IfQQ', 0, 1., 2, 3) + b'x'
 
 
 def test_writer_reader_bytes_and_magic_split(tmp_path):
@@ -68,8 +67,7 @@ def test_face_recordio_layout_and_dataset(tmp_path):
     assert header.flag == 2 and list(header.label) == [7., 10.]
     assert list(reader.read_header(8).label) == [4., 5.]  # identity 1
 
-    dataset = FaceRecordIODataset(
-        data_root=str(tmp_path), pipeline=PIPELINE)
+    dataset = FaceRecordIODataset(data_root=str(tmp_path), pipeline=PIPELINE)
     assert len(dataset) == 6 and dataset.num_identities == 3
     assert list(dataset.get_gt_labels()) == list(labels)
     assert dataset.get_cat_ids(3) == [1]
@@ -85,8 +83,8 @@ def test_recordio_without_meta_record(tmp_path):
     rec = str(tmp_path / 'train.rec')
     with RecordIOWriter(rec) as writer:
         for key in (5, 6):
-            writer.write(key, pack(IRHeader(0, key - 5., key, 0),
-                                   encode_image(key)))
+            writer.write(
+                key, pack(IRHeader(0, key - 5., key, 0), encode_image(key)))
     dataset = FaceRecordIODataset(data_root=str(tmp_path))
     assert len(dataset) == 2 and dataset.num_identities is None
     assert list(dataset.get_gt_labels()) == [0, 1]
@@ -100,8 +98,10 @@ def test_corrupt_record_names_file_and_key(tmp_path):
         f.seek(offset)
         f.write(b'\0\0\0\0')
     dataset = FaceRecordIODataset(data_root=str(tmp_path), pipeline=PIPELINE)
-    with pytest.raises(RecordIOError, match=r'train.rec: record 4 \(offset '
-                       rf'{offset}\) is corrupt'):
+    with pytest.raises(
+            RecordIOError,
+            match=r'train.rec: record 4 \(offset '
+            rf'{offset}\) is corrupt'):
         dataset[3]
 
 

@@ -103,8 +103,8 @@ def main():
         median = time_interleaved(
             dict(
                 arcface=make_step(arcface, feats, samples),
-                curricular=make_step(curricular, feats, samples)),
-            args.iters, args.warmup, device)
+                curricular=make_step(curricular, feats, samples)), args.iters,
+            args.warmup, device)
         ratio = median['curricular'] / median['arcface']
         ratios.append(ratio)
         print(f'{num_classes:>8} {1e3 * median["arcface"]:>11.2f} '

@@ -2,8 +2,8 @@
 from .face_folder_dataset import FaceFolderDataset
 from .face_recordio_dataset import FaceRecordIODataset
 from .ijb_dataset import IJBDataset
-from .recordio import (IRHeader, RecordIOError, RecordIOReader,
-                       RecordIOWriter, pack, unpack, write_face_recordio)
+from .recordio import (IRHeader, RecordIOError, RecordIOReader, RecordIOWriter,
+                       pack, unpack, write_face_recordio)
 from .transforms import *  # noqa: F401,F403
 from .verification_bin import dump_bin, load_bin
 from .verification_bin_dataset import VerificationBinDataset

@@ -48,8 +48,7 @@ class FaceFolderDataset(CustomDataset):
                  data_root: str = '',
                  data_prefix: Union[str, dict] = '',
                  identities: Optional[Union[str, Sequence[str]]] = None,
-                 extensions: Sequence[str] = ('.jpg', '.jpeg', '.png',
-                                              '.bmp'),
+                 extensions: Sequence[str] = ('.jpg', '.jpeg', '.png', '.bmp'),
                  **kwargs):
         self.identities = identities
         super().__init__(

@@ -103,7 +103,6 @@ class IJBDataset(BaseDataset):
                     img_path=osp.join(self.img_prefix, ids[0]),
                     template_id=int(ids[1]),
                     media_id=int(ids[2]),
-                    landmarks=np.asarray(pts[1:11],
-                                         np.float32).reshape(5, 2),
+                    landmarks=np.asarray(pts[1:11], np.float32).reshape(5, 2),
                     faceness_score=float(pts[11])))
         return data_list

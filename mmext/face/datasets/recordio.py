@@ -405,8 +405,8 @@ def write_face_recordio(rec_path: str,
         writer.write(0, pack(IRHeader(2, meta, 0, 0), b''))
         count = 0
         for count, (label, image) in enumerate(zip(labels, images), 1):
-            writer.write(count, pack(IRHeader(0, float(label), count, 0),
-                                     image))
+            writer.write(count,
+                         pack(IRHeader(0, float(label), count, 0), image))
         if count != num_images:
             raise ValueError(f'{count} images for {num_images} labels')
         for identity in range(num_ids):

@@ -71,7 +71,7 @@ def dump_bin(path: str, images: Sequence[bytes],
         raise ValueError(f'{len(images)} images for {len(issame)} pairs; '
                          'need exactly two images per pair')
     with open(path, 'wb') as f:
-        pickle.dump(([bytes(image) for image in images],
-                     [bool(s) for s in issame]),
-                    f,
-                    protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(
+            ([bytes(image) for image in images], [bool(s) for s in issame]),
+            f,
+            protocol=pickle.HIGHEST_PROTOCOL)

@@ -72,8 +72,7 @@ class VerificationBinDataset(BaseDataset):
             path = bin_file if osp.isabs(bin_file) else osp.join(
                 self.data_root, bin_file)
             if not osp.isfile(path):
-                raise FileNotFoundError(
-                    f'verification set not found: {path}')
+                raise FileNotFoundError(f'verification set not found: {path}')
             images, issame = load_bin(path)
             for i, image in enumerate(images):
                 data_list.append(

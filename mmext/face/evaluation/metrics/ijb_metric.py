@@ -78,8 +78,8 @@ class IJBTemplateMetric(BaseMetric):
 
     def __init__(self,
                  pair_file: str,
-                 far_targets: Sequence[float] = (1e-6, 1e-5, 1e-4, 1e-3,
-                                                 1e-2, 1e-1),
+                 far_targets: Sequence[float] = (1e-6, 1e-5, 1e-4, 1e-3, 1e-2,
+                                                 1e-1),
                  use_detector_score: bool = True,
                  batch_size: int = 100000,
                  collect_device: str = 'cpu',
@@ -160,12 +160,12 @@ class IJBTemplateMetric(BaseMetric):
         scores = np.empty(len(labels))
         for start in range(0, len(labels), self.batch_size):
             stop = start + self.batch_size
-            scores[start:stop] = np.einsum(
-                'ij,ij->i', template_feats[index1[start:stop]],
-                template_feats[index2[start:stop]])
+            scores[start:stop] = np.einsum('ij,ij->i',
+                                           template_feats[index1[start:stop]],
+                                           template_feats[index2[start:stop]])
         fpr, tpr = roc_curve(labels, scores)
-        return {
-            'tar@far=' + f'{far:.0e}'.replace('e-0', 'e-'):
-            100 * tar_at_far(fpr, tpr, far)
-            for far in self.far_targets
-        }
+        metrics = {}
+        for far in self.far_targets:
+            key = 'tar@far=' + f'{far:.0e}'.replace('e-0', 'e-')
+            metrics[key] = 100 * tar_at_far(fpr, tpr, far)
+        return metrics

@@ -169,8 +169,8 @@ class FaceVerificationMetric(BaseMetric):
         """Keep the embedding and the pair information of every image."""
         for sample in data_samples:
             missing = [
-                key for key in ('set_name', 'pair_index', 'pair_pos',
-                                'issame', 'pred_feat') if key not in sample
+                key for key in ('set_name', 'pair_index', 'pair_pos', 'issame',
+                                'pred_feat') if key not in sample
             ]
             if missing:
                 raise KeyError(
@@ -198,13 +198,12 @@ class FaceVerificationMetric(BaseMetric):
                 num_folds=self.num_folds,
                 far_target=self.far_target)
             far_key = f'{self.far_target:.0e}'.replace('e-0', 'e-')
-            metrics.update({
-                f'{name}/accuracy': 100 * scores['accuracy'].mean(),
-                f'{name}/accuracy_std': 100 * scores['accuracy'].std(),
-                f'{name}/threshold': scores['threshold'].mean(),
-                f'{name}/tar@far={far_key}': 100 * scores['tar'].mean(),
-                f'{name}/far': 100 * scores['far'].mean(),
-            })
+            accuracy = 100 * scores['accuracy']
+            metrics[f'{name}/accuracy'] = accuracy.mean()
+            metrics[f'{name}/accuracy_std'] = accuracy.std()
+            metrics[f'{name}/threshold'] = scores['threshold'].mean()
+            metrics[f'{name}/tar@far={far_key}'] = 100 * scores['tar'].mean()
+            metrics[f'{name}/far'] = 100 * scores['far'].mean()
         return metrics
 
     @staticmethod

@@ -51,12 +51,10 @@ class IBasicBlock(BaseModule):
             out_channels, out_channels, 3, stride, padding=1, bias=False)
         self.bn3 = build_norm_layer(norm_cfg, out_channels)[1]
         self.se = SELayer(
-            out_channels, ratio=16, divisor=1,
-            bias=False) if with_se else None
+            out_channels, ratio=16, divisor=1, bias=False) if with_se else None
         if stride != 1 or in_channels != out_channels:
             self.downsample = nn.Sequential(
-                nn.Conv2d(
-                    in_channels, out_channels, 1, stride, bias=False),
+                nn.Conv2d(in_channels, out_channels, 1, stride, bias=False),
                 build_norm_layer(norm_cfg, out_channels)[1])
         else:
             self.downsample = None
@@ -155,8 +153,7 @@ class IResNet(BaseBackbone):
         self.out_indices = tuple(out_indices)
 
         self.stem = nn.Sequential(
-            nn.Conv2d(
-                in_channels, base_channels, 3, padding=1, bias=False),
+            nn.Conv2d(in_channels, base_channels, 3, padding=1, bias=False),
             build_norm_layer(norm_cfg, base_channels)[1],
             nn.PReLU(base_channels))
         self.stages = nn.ModuleList()

@@ -164,8 +164,7 @@ class CurricularFaceHead(ArcFaceClsHead):
         target_cos = cosine.gather(1, index)
         margins = self.margins[index]
         cos_theta_m = torch.cos(torch.acos(target_cos) + margins)
-        positive = torch.where(target_cos > self.threshold[index],
-                               cos_theta_m,
+        positive = torch.where(target_cos > self.threshold[index], cos_theta_m,
                                target_cos - self.sinm_m[index])
 
         if self.training:
