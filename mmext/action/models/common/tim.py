@@ -91,7 +91,7 @@ class TIM(nn.Module):
 
         Equal to ``self.conv`` applied along time, but computed as a sum of
         temporally shifted copies, which needs no transposed copy of the
-        feature map (about 3x faster on CPU).
+        feature map.
 
         Args:
             x (Tensor): Features of shape :math:`(N \\cdot T, C, H, W)`.
