@@ -6,7 +6,7 @@
 # mmext.action.datasets.dbg_quickstart and read by mmaction2's own dataset,
 # loading, label and AR@AN code. Everything else follows the paper recipe
 # (losses, labels, PFG, soft-NMS, Adam with a 10x step, per-part weight
-# decay, resampling) at a small scale.
+# decay) at a small scale.
 _base_ = ['dbg_400x100_1xb16-12e_activitynet-feature.py']
 
 data_root = '{{$MMEXT_QUICKSTART_DIR:data/quickstart}}/dbg/'
@@ -29,7 +29,10 @@ train_dataloader = dict(
     num_workers=1,
     dataset=dict(
         ann_file=data_root + 'anet_anno_train.json',
-        data_prefix=dict(video=feature_root)))
+        data_prefix=dict(video=feature_root),
+        # no duplication of short-action videos here, so that DBG and BMN
+        # train for the same 48 iterations
+        repeat_mean_length_below=None))
 val_dataloader = dict(
     batch_size=8,
     num_workers=1,
