@@ -1,7 +1,9 @@
 # mmaction2's BMN on the DBG quickstart data (see dbg_quickstart.py): BMN's
 # own recipe (mmaction::localization/bmn) at the quickstart's scale: the same
 # data, epochs, batch size and similar widths as dbg_quickstart.py.
-_base_ = ['mmaction::localization/bmn/bmn_2xb8-400x100-9e_activitynet-feature.py']
+_base_ = [
+    'mmaction::localization/bmn/bmn_2xb8-400x100-9e_activitynet-feature.py'
+]
 custom_imports = dict(imports=['mmext.action'], allow_failed_imports=False)
 default_scope = 'mmaction'
 

@@ -1,6 +1,6 @@
 # DBG quickstart: a narrow DBG trained on synthetic ActivityNet-style
-# features on CPU in one to two minutes, next to mmaction2's BMN on the same data
-# (bmn_quickstart_baseline.py). The data (64 training and 24 validation
+# features on CPU in one to two minutes, next to mmaction2's BMN on the same
+# data (bmn_quickstart_baseline.py). The data (64 training and 24 validation
 # videos, csv_mean_100 CSVs of 200 "RGB" + 200 "flow" channels and
 # mmaction2's anet_anno_*.json) is written deterministically on first use by
 # mmext.action.datasets.dbg_quickstart and read by mmaction2's own dataset,

@@ -6,10 +6,10 @@ import os.path as osp
 
 import numpy as np
 import pytest
+from mmaction.registry import DATASETS
 from mmengine.registry import init_default_scope
 
 import mmext.action  # noqa: F401  compat shims before mmaction.models
-from mmaction.registry import DATASETS
 from mmext.action.datasets.dbg_quickstart import (FEATURE_DIR, NUM_TRAIN,
                                                   NUM_VAL,
                                                   prepare_quickstart_data)
@@ -55,8 +55,10 @@ def test_quickstart_layout_deterministic_and_idempotent(quickstart, tmp_path):
     assert len(train) == NUM_TRAIN and len(val) == NUM_VAL
     assert not set(train) & set(val)
     info = next(iter(val.values()))
-    assert set(info) == {'duration_second', 'duration_frame', 'annotations',
-                         'feature_frame', 'fps', 'rfps'}
+    assert set(info) == {
+        'duration_second', 'duration_frame', 'annotations', 'feature_frame',
+        'fps', 'rfps'
+    }
     assert all(name.startswith('v_') and len(name) == 13 for name in train)
     # a second call keeps the data; another folder gets identical data
     mtime = os.path.getmtime(osp.join(quickstart, 'anet_anno_val.json'))
@@ -67,8 +69,8 @@ def test_quickstart_layout_deterministic_and_idempotent(quickstart, tmp_path):
     prepare_quickstart_data(other)
     for name in ('anet_anno_train.json', 'anet_anno_val.json',
                  osp.join(FEATURE_DIR, names[0])):
-        assert filecmp.cmp(osp.join(quickstart, name), osp.join(other, name),
-                           shallow=False)
+        assert filecmp.cmp(
+            osp.join(quickstart, name), osp.join(other, name), shallow=False)
 
 
 def test_mmaction2_pipeline_reads_quickstart(quickstart):
@@ -77,8 +79,9 @@ def test_mmaction2_pipeline_reads_quickstart(quickstart):
     item = dataset[0]
     assert tuple(item['inputs'].shape) == (400, 100)
     meta = item['data_samples'].metainfo
-    corrected = (meta['feature_frame'] / meta['duration_frame'] *
-                 meta['duration_second'])
+    corrected = (
+        meta['feature_frame'] / meta['duration_frame'] *
+        meta['duration_second'])
     gt = item['data_samples'].gt_instances['gt_bbox'].numpy()
     segments = np.array([a['segment'] for a in meta['annotations']])
     assert np.allclose(gt, segments / corrected)
@@ -87,8 +90,7 @@ def test_mmaction2_pipeline_reads_quickstart(quickstart):
     for start, end in gt:
         inside[int(np.ceil(start * 100)):int(end * 100)] = True
     features = item['inputs'].numpy()
-    signal = np.abs(features[:, inside].mean(1) - features[:, ~inside].mean(
-        1))
+    signal = np.abs(features[:, inside].mean(1) - features[:, ~inside].mean(1))
     assert signal.max() > 0.5
 
 
@@ -101,18 +103,21 @@ def test_resampling_drops_long_and_repeats_short(quickstart):
     raw = json.load(open(osp.join(quickstart, 'anet_anno_train.json')))
     lengths = {}
     for name, info in raw.items():
-        featured = (info['feature_frame'] / info['duration_frame'] *
-                    info['duration_second'])
-        lengths[name] = np.mean([(a['segment'][1] - a['segment'][0]) /
-                                 featured for a in info['annotations']])
+        featured = (
+            info['feature_frame'] / info['duration_frame'] *
+            info['duration_second'])
+        lengths[name] = np.mean([(a['segment'][1] - a['segment'][0]) / featured
+                                 for a in info['annotations']])
     expected = sorted([n for n, m in lengths.items() if m < 0.3] +
                       [n for n, m in lengths.items() if m < 0.1])
-    got = sorted(dataset.get_data_info(i)['video_name']
-                 for i in range(len(dataset)))
+    got = sorted(
+        dataset.get_data_info(i)['video_name'] for i in range(len(dataset)))
     assert got == expected and 0 < len(expected) != NUM_TRAIN
     # not in test mode only
-    assert len(anet_dataset(quickstart, 'train', test_mode=True,
-                            drop_mean_length_above=0.3)) == NUM_TRAIN
+    assert len(
+        anet_dataset(
+            quickstart, 'train', test_mode=True,
+            drop_mean_length_above=0.3)) == NUM_TRAIN
 
 
 def write_annotations(path, database):
@@ -122,26 +127,36 @@ def write_annotations(path, database):
 
 def test_bad_annotations_name_file_and_video(tmp_path):
     ann = str(tmp_path / 'anno.json')
-    info = dict(duration_second=10., duration_frame=250, feature_frame=240,
-                fps=25., annotations=[dict(segment=[1., 2.], label='a')])
+    info = dict(
+        duration_second=10.,
+        duration_frame=250,
+        feature_frame=240,
+        fps=25.,
+        annotations=[dict(segment=[1., 2.], label='a')])
     write_annotations(ann, {'v_ok': info, 'v_bad': dict(info, fps=25.)})
     del_info = dict(info)
     del del_info['duration_frame']
     write_annotations(ann, {'v_ok': info, 'v_bad': del_info})
     init_default_scope('mmaction')
-    with pytest.raises(KeyError, match=r"anno.json: video 'v_bad' lacks "
-                       r"\['duration_frame'\]"):
-        DATASETS.build(dict(type='ResampledActivityNetDataset',
-                            ann_file=ann, pipeline=[]))
-    write_annotations(ann, {'v_bad': dict(
-        info, annotations=[dict(segment=[3., 2.], label='a')])})
+    with pytest.raises(
+            KeyError,
+            match=r"anno.json: video 'v_bad' lacks "
+            r"\['duration_frame'\]"):
+        DATASETS.build(
+            dict(
+                type='ResampledActivityNetDataset', ann_file=ann, pipeline=[]))
+    write_annotations(
+        ann,
+        {'v_bad': dict(info, annotations=[dict(segment=[3., 2.], label='a')])})
     with pytest.raises(ValueError, match="'v_bad'.*start <= end"):
-        DATASETS.build(dict(type='ResampledActivityNetDataset',
-                            ann_file=ann, pipeline=[]))
+        DATASETS.build(
+            dict(
+                type='ResampledActivityNetDataset', ann_file=ann, pipeline=[]))
     write_annotations(ann, {'v_bad': dict(info, fps=0)})
     with pytest.raises(KeyError, match="'v_bad' lacks a positive fps"):
-        DATASETS.build(dict(type='SlidingWindowFeatureDataset',
-                            ann_file=ann, pipeline=[]))
+        DATASETS.build(
+            dict(
+                type='SlidingWindowFeatureDataset', ann_file=ann, pipeline=[]))
 
 
 WINDOW_PIPELINE = [
@@ -164,8 +179,12 @@ def thumos(tmp_path):
     for name, snippets, segments in [('video_a', 300, [[10., 14.]]),
                                      ('video_b', 40, [[1., 3.], [5., 7.]])]:
         data = np.arange(snippets, dtype=np.float32)[:, None].repeat(4, 1)
-        np.savetxt(str(features / f'{name}.csv'), data, delimiter=',',
-                   header='f0,f1,f2,f3', comments='')
+        np.savetxt(
+            str(features / f'{name}.csv'),
+            data,
+            delimiter=',',
+            header='f0,f1,f2,f3',
+            comments='')
         database[name] = dict(
             duration_second=snippets / 5 + 0.1,
             duration_frame=snippets * 5 + 2,
@@ -194,8 +213,9 @@ def test_sliding_windows_in_test_mode(thumos):
     dataset = window_dataset(thumos, test_mode=True)
     infos = [dataset.get_data_info(i) for i in range(len(dataset))]
     starts = [(i['video_name'], i['window_start']) for i in infos]
-    assert starts == [('video_a', s) for s in (0, 32, 64, 96, 128, 160, 192,
-                                               224, 236)] + [('video_b', 0)]
+    assert starts == [
+        ('video_a', s) for s in (0, 32, 64, 96, 128, 160, 192, 224, 236)
+    ] + [('video_b', 0)]
     item = dataset[2]  # video_a, window from snippet 64 = 12.8 s
     assert item['inputs'][0].tolist() == list(range(64, 128))
     meta = item['data_samples'].metainfo
@@ -213,9 +233,8 @@ def test_sliding_windows_in_training_keep_inner_ground_truths(thumos):
     dataset = window_dataset(thumos)
     # [10, 14] s = snippets 50-70 lies inside the window at snippet 32 only
     infos = [dataset.get_data_info(i) for i in range(len(dataset))]
-    assert [(i['video_name'], i['window_start']) for i in infos] == [
-        ('video_a', 32), ('video_b', 0)
-    ]
+    assert [(i['video_name'], i['window_start'])
+            for i in infos] == [('video_a', 32), ('video_b', 0)]
     gt = dataset[0]['data_samples'].gt_instances['gt_bbox'].numpy()
     assert np.allclose(gt, [[(10 - 6.4) / 12.8, (14 - 6.4) / 12.8]])
     gt = dataset[1]['data_samples'].gt_instances['gt_bbox'].numpy()

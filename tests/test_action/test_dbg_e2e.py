@@ -18,8 +18,11 @@ CONFIGS = osp.join(ROOT, 'configs', 'dbg')
 
 
 def run_tool(*args, env):
-    proc = subprocess.run([sys.executable, *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, *args],
+                          cwd=ROOT,
+                          env=env,
+                          capture_output=True,
+                          text=True)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return proc.stdout + proc.stderr
 
@@ -38,13 +41,19 @@ def test_quickstart_config_trains_and_tests_with_the_tools(tmp_path):
         'test_dataloader.dataset.indices=12',
         f'test_evaluator.dump_config.out={tmp_path}/results.json'
     ]
-    log = run_tool('tools/train.py', config, '--work-dir', work, *options,
-                   env=env)
+    log = run_tool(
+        'tools/train.py', config, '--work-dir', work, *options, env=env)
     assert 'Epoch(train) [1]' in log
-    assert osp.isfile(osp.join(tmp_path, 'data', 'dbg',
-                               'anet_anno_train.json'))
-    run_tool('tools/test.py', config, osp.join(work, 'epoch_1.pth'),
-             '--work-dir', osp.join(work, 'test'), *options, env=env)
+    assert osp.isfile(
+        osp.join(tmp_path, 'data', 'dbg', 'anet_anno_train.json'))
+    run_tool(
+        'tools/test.py',
+        config,
+        osp.join(work, 'epoch_1.pth'),
+        '--work-dir',
+        osp.join(work, 'test'),
+        *options,
+        env=env)
     log_file = sorted(glob.glob(osp.join(work, 'test', '*', '*.json')))[-1]
     metrics = json.loads(open(log_file).read().strip().splitlines()[-1])
     assert {'auc', 'AR@1', 'AR@5', 'AR@10', 'AR@100'} <= set(metrics)
@@ -66,11 +75,17 @@ def test_thumos14_config_runs_on_sliding_windows(tmp_path):
         data = rng.normal(size=(snippets, 8)).astype(np.float32)
         data[10:18] += 2  # one action, snippets 10-17 = 2.0-3.6 s
         name = f'video_validation_{v:07d}'
-        np.savetxt(str(features / f'{name}.csv'), data, delimiter=',',
-                   header=','.join(f'f{i}' for i in range(8)), comments='')
+        np.savetxt(
+            str(features / f'{name}.csv'),
+            data,
+            delimiter=',',
+            header=','.join(f'f{i}' for i in range(8)),
+            comments='')
         database[name] = dict(
-            duration_second=snippets / 5, duration_frame=snippets * 5,
-            feature_frame=snippets * 5, fps=25.,
+            duration_second=snippets / 5,
+            duration_frame=snippets * 5,
+            feature_frame=snippets * 5,
+            fps=25.,
             annotations=[dict(segment=[2.0, 3.6], label='x')])
     ann = str(tmp_path / 'anno.json')
     with open(ann, 'w') as f:
@@ -79,17 +94,26 @@ def test_thumos14_config_runs_on_sliding_windows(tmp_path):
         osp.join(CONFIGS, 'dbg_400x128_1xb16-12e_thumos14-feature.py'))
     cfg.work_dir = str(tmp_path / 'work')
     cfg.model.update(
-        temporal_dim=16, feat_dim=8, stream_dims=(4, 4),
-        dsb_hidden_dims=(8, 4), acr_hidden_dim=4, tbc_hidden_dim_3d=4,
-        tbc_hidden_dim_2d=4, post_process_top_k=20)
+        temporal_dim=16,
+        feat_dim=8,
+        stream_dims=(4, 4),
+        dsb_hidden_dims=(8, 4),
+        acr_hidden_dim=4,
+        tbc_hidden_dim_3d=4,
+        tbc_hidden_dim_2d=4,
+        post_process_top_k=20)
     for loader in (cfg.train_dataloader, cfg.test_dataloader,
                    cfg.val_dataloader):
         loader.update(batch_size=2, num_workers=0, persistent_workers=False)
-        loader.dataset.update(ann_file=ann, window_size=16, window_stride=8,
-                              data_prefix=dict(video=str(features)))
+        loader.dataset.update(
+            ann_file=ann,
+            window_size=16,
+            window_stride=8,
+            data_prefix=dict(video=str(features)))
     for evaluator in (cfg.val_evaluator, cfg.test_evaluator):
-        evaluator.update(proposal_nums=(10, 20, 50, 100),
-                         dump_config=dict(out=str(tmp_path / 'r.json')))
+        evaluator.update(
+            proposal_nums=(10, 20, 50, 100),
+            dump_config=dict(out=str(tmp_path / 'r.json')))
     cfg.train_cfg.update(max_epochs=1, val_begin=2)
     cfg.param_scheduler[0].end = 1
     cfg.default_hooks.checkpoint.update(interval=1, save_best=None)
@@ -102,5 +126,4 @@ def test_thumos14_config_runs_on_sliding_windows(tmp_path):
     assert sorted(merged) == sorted(database)
     for name, proposals in merged.items():
         assert all(0 <= p['segment'][0] < p['segment'][1] <=
-                   database[name]['duration_second'] + 1e-6
-                   for p in proposals)
+                   database[name]['duration_second'] + 1e-6 for p in proposals)

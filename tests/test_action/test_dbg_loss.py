@@ -15,8 +15,8 @@ def official_loss(pred, label):
     pos = (label > 0.5).float()
     ratio = pos.numel() / max(pos.sum().item(), 1)
     c1, c0 = 0.5 * ratio, 0.5 * ratio / (ratio - 1)
-    return -(c1 * pos * torch.log(pred + EPS) +
-             c0 * (1 - pos) * torch.log(1 - pred + EPS)).mean()
+    return -(c1 * pos * torch.log(pred + EPS) + c0 *
+             (1 - pos) * torch.log(1 - pred + EPS)).mean()
 
 
 def test_balanced_by_hand():
@@ -29,9 +29,9 @@ def test_balanced_by_hand():
     assert loss.item() == pytest.approx(expected, rel=1e-6)
     # one positive of four: c1 = 0.5 * 4 / 1 = 2, c0 = 0.5 * 4 / 3
     label = torch.tensor([1., 0., 0., 0.5])
-    expected = -(2 * math.log(0.9 + EPS) + 2 / 3 *
-                 (math.log(0.8 + EPS) + math.log(0.4 + EPS) +
-                  math.log(0.9 + EPS))) / 4
+    expected = -(
+        2 * math.log(0.9 + EPS) + 2 / 3 *
+        (math.log(0.8 + EPS) + math.log(0.4 + EPS) + math.log(0.9 + EPS))) / 4
     loss = balanced_binary_logistic_loss(pred, label)
     assert loss.item() == pytest.approx(expected, rel=1e-6)
 
@@ -58,8 +58,8 @@ def test_all_positive_all_negative_and_single_entry_are_finite():
     expected = -0.5 * 3 / 2 * sum(
         math.log(1 - p + EPS) for p in (0.3, 0.8, 0.999)) / 3
     assert loss.item() == pytest.approx(expected, rel=1e-5)
-    single = balanced_binary_logistic_loss(torch.tensor([0.4]),
-                                           torch.tensor([0.]))
+    single = balanced_binary_logistic_loss(
+        torch.tensor([0.4]), torch.tensor([0.]))
     assert single.item() == pytest.approx(-0.5 * math.log(0.6 + EPS))
     empty = balanced_binary_logistic_loss(
         torch.rand(3), torch.ones(3), mask=torch.zeros(3, dtype=torch.bool))
@@ -117,12 +117,12 @@ def test_dbg_loss_weights():
     maps = [torch.rand(2, tscale, tscale) for _ in range(3)]
     gt_action, gt_start, gt_end = (torch.rand(2, tscale) for _ in range(3))
     gt_iou = torch.rand(2, tscale, tscale) * mask
-    losses = DBGLoss()(actionness, *maps, gt_action, gt_start, gt_end,
-                       gt_iou, mask)
-    assert set(losses) == {'loss_action', 'loss_iou', 'loss_start',
-                           'loss_end'}
-    action = sum(balanced_binary_logistic_loss(actionness[:, i], gt_action)
-                 for i in range(3)) / 3
+    losses = DBGLoss()(actionness, *maps, gt_action, gt_start, gt_end, gt_iou,
+                       mask)
+    assert set(losses) == {'loss_action', 'loss_iou', 'loss_start', 'loss_end'}
+    action = sum(
+        balanced_binary_logistic_loss(actionness[:, i], gt_action)
+        for i in range(3)) / 3
     assert losses['loss_action'].item() == pytest.approx(2 * action.item())
     start = balanced_binary_logistic_loss(
         maps[1], gt_start[:, :, None].expand(-1, -1, tscale), mask)
@@ -130,8 +130,9 @@ def test_dbg_loss_weights():
         maps[2], gt_end[:, None, :].expand(-1, tscale, -1), mask)
     assert losses['loss_start'].item() == pytest.approx(start.item())
     assert losses['loss_end'].item() == pytest.approx(end.item())
-    weighted = DBGLoss(action_weight=1, iou_weight=1)(
-        actionness, *maps, gt_action, gt_start, gt_end, gt_iou, mask)
+    weighted = DBGLoss(
+        action_weight=1, iou_weight=1)(actionness, *maps, gt_action, gt_start,
+                                       gt_end, gt_iou, mask)
     assert weighted['loss_action'].item() == pytest.approx(action.item())
 
 
@@ -140,8 +141,9 @@ def test_all_positive_batch_gives_finite_losses():
     mask = torch.ones(tscale, tscale, dtype=torch.bool).triu()
     ones = torch.ones(1, tscale)
     actionness = torch.rand(1, 3, tscale, requires_grad=True)
-    maps = [torch.rand(1, tscale, tscale, requires_grad=True)
-            for _ in range(3)]
+    maps = [
+        torch.rand(1, tscale, tscale, requires_grad=True) for _ in range(3)
+    ]
     losses = DBGLoss()(actionness, *maps, ones, ones, ones,
                        torch.ones(1, tscale, tscale) * mask, mask)
     total = sum(losses.values())

@@ -4,19 +4,22 @@ import math
 
 import numpy as np
 import pytest
+from mmaction.evaluation import ANetMetric
 from mmengine.structures import BaseDataElement
 
 import mmext.action  # noqa: F401  compat shims before mmaction.models
-from mmaction.evaluation import ANetMetric
 from mmext.action.evaluation.metrics import SlidingWindowARMetric
 
 GT = [dict(segment=[10., 20.], label='a'), dict(segment=[50., 70.], label='b')]
 
 
 def window(offset, proposals, name='video_a', duration=100., gt=GT):
-    sample = BaseDataElement(metainfo=dict(
-        video_name=name, window_offset=offset,
-        video_duration_second=duration, annotations=gt))
+    sample = BaseDataElement(
+        metainfo=dict(
+            video_name=name,
+            window_offset=offset,
+            video_duration_second=duration,
+            annotations=gt))
     prediction = dict(
         video_name=name,
         proposal_list=[dict(segment=s, score=c) for s, c in proposals])
@@ -32,12 +35,15 @@ def evaluate(metric, windows):
 def test_windows_are_shifted_merged_and_ranked(tmp_path):
     out = str(tmp_path / 'merged.json')
     metric = SlidingWindowARMetric(
-        proposal_nums=(1, 2), temporal_iou_thresholds=[0.5, 0.75],
+        proposal_nums=(1, 2),
+        temporal_iou_thresholds=[0.5, 0.75],
         dump_config=dict(out=out))
-    metrics = evaluate(metric, [
-        window(0., [([10., 20.], 0.9), ([0., 5.], 0.1)]),
-        window(40., [([10., 30.], 0.8)]),  # [50, 70] in video time
-    ])
+    metrics = evaluate(
+        metric,
+        [
+            window(0., [([10., 20.], 0.9), ([0., 5.], 0.1)]),
+            window(40., [([10., 30.], 0.8)]),  # [50, 70] in video time
+        ])
     # proposals ranked 0.9 [10, 20], 0.8 [50, 70], 0.1 [0, 5]; with AN = 2
     # per video the top 2 match both ground truths, with AN = 1 one of two.
     assert metrics['AR@1'] == pytest.approx(0.5)
@@ -90,8 +96,9 @@ def test_anet_metric_on_dbg_style_predictions():
         dict(segment=[80. + i / 10, 81. + i / 10], score=0.5 - i / 1000)
         for i in range(98)
     ] + [dict(segment=[50., 70.], score=0.01)]
-    metric.process(dict(data_samples=[sample]),
-                   [dict(video_name='v_a', proposal_list=proposals)])
+    metric.process(
+        dict(data_samples=[sample]),
+        [dict(video_name='v_a', proposal_list=proposals)])
     metrics = metric.compute_metrics(metric.results)
     # the first proposal finds one of two ground truths, the 100th the other
     assert metrics['AR@1'] == pytest.approx(0.5)

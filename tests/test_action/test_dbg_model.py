@@ -4,15 +4,17 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
+from mmaction.registry import MODELS
+from mmaction.structures import ActionDataSample
 from mmengine.config import Config
+from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 from mmengine.structures import InstanceData
 
+# isort: off
 import mmext.action  # noqa: F401  compat shims before mmaction.models
 from mmaction.models.localizers.utils import temporal_iop, temporal_iou
-from mmaction.registry import MODELS
-from mmaction.structures import ActionDataSample
-from mmengine.optim import build_optim_wrapper
+# isort: on
 from mmext.action.models.localizers import DBG
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -33,8 +35,11 @@ def samples(boxes, **meta):
         sample = ActionDataSample()
         sample.gt_instances = InstanceData(gt_bbox=torch.tensor(box))
         sample.set_metainfo(
-            dict(video_name=f'v_{i}', duration_frame=1600,
-                 duration_second=64., **meta))
+            dict(
+                video_name=f'v_{i}',
+                duration_frame=1600,
+                duration_second=64.,
+                **meta))
         out.append(sample)
     return out
 
@@ -47,15 +52,16 @@ def reference_labels(boxes, tscale, width):
     for t in range(tscale):
         lo, hi = t / tscale, (t + 1) / tscale
         action.append(max(temporal_iop(lo, hi, boxes[:, 0], boxes[:, 1])))
-        start.append(max(temporal_iop(lo, hi, boxes[:, 0] - half,
-                                      boxes[:, 0] + half)))
-        end.append(max(temporal_iop(lo, hi, boxes[:, 1] - half,
-                                    boxes[:, 1] + half)))
+        start.append(
+            max(temporal_iop(lo, hi, boxes[:, 0] - half, boxes[:, 0] + half)))
+        end.append(
+            max(temporal_iop(lo, hi, boxes[:, 1] - half, boxes[:, 1] + half)))
     iou = np.zeros((tscale, tscale))
     for i in range(tscale):
         for j in range(i, tscale):
-            iou[i, j] = max(temporal_iou(i / tscale, (j + 1) / tscale,
-                                         boxes[:, 0], boxes[:, 1]))
+            iou[i, j] = max(
+                temporal_iou(i / tscale, (j + 1) / tscale, boxes[:, 0],
+                             boxes[:, 1]))
     return action, start, end, iou
 
 
@@ -90,8 +96,7 @@ def test_forward_loss_backward_and_predict_every_video():
     assert iou_map.shape == start.shape == end.shape == (3, 10, 10)
     batch = samples([[[0.1, 0.5]], [[0.2, 0.3], [0.6, 0.9]], [[0., 1.]]])
     losses = model(inputs, batch, mode='loss')
-    assert set(losses) == {'loss_action', 'loss_iou', 'loss_start',
-                           'loss_end'}
+    assert set(losses) == {'loss_action', 'loss_iou', 'loss_start', 'loss_end'}
     total = sum(losses.values())
     total.backward()
     assert torch.isfinite(total)

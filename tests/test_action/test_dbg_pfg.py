@@ -41,8 +41,9 @@ def test_edges_repeat_the_edge_value():
     out = ProposalFeatureGeneration(4)(X)[0, 0]
     # (0, 0): starting region [-0.2, 0.2]; points below 0 take x[0].
     first = out[:8, 0, 0]
-    expected = [interpolate([10, 20, 40, 80], p)
-                for p in linspace(-0.2, 0.2, 8)]
+    expected = [
+        interpolate([10, 20, 40, 80], p) for p in linspace(-0.2, 0.2, 8)
+    ]
     assert first.tolist() == pytest.approx(expected)
     assert first[:4].tolist() == pytest.approx([10.] * 4)
     assert first[7].item() == pytest.approx(0.8 * 10 + 0.2 * 20)
@@ -66,9 +67,10 @@ def test_matches_the_kernel_rule_everywhere():
     for start in range(tscale):
         for end in range(start, tscale):
             length = end - start + 1
-            points = (linspace(start - length / 5, start + length / 5, 8) +
-                      linspace(start, end, 16) +
-                      linspace(end - length / 5, end + length / 5, 8))
+            points = (
+                linspace(start - length / 5, start + length / 5, 8) +
+                linspace(start, end, 16) +
+                linspace(end - length / 5, end + length / 5, 8))
             expected = [interpolate(values.tolist(), p) for p in points]
             assert out[:, start, end].tolist() == pytest.approx(
                 expected, abs=1e-6)

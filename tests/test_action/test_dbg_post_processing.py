@@ -4,10 +4,12 @@ import math
 import numpy as np
 import pytest
 import torch
+from mmaction.structures import ActionDataSample
 
+# isort: off
 import mmext.action  # noqa: F401  compat shims before mmaction.models
 from mmaction.models.localizers.utils import post_processing, soft_nms
-from mmaction.structures import ActionDataSample
+# isort: on
 from mmext.action.models.localizers import DBG, batched_soft_nms
 
 
@@ -23,8 +25,7 @@ def test_soft_nms_by_hand():
         [0.9, 0.7, 0.8 * math.exp(-0.81 / 0.75)])
     assert kept[0].tolist() == [[0., 0.5], [0.6, 1.0], [0.05, 0.5]]
     # below the width-dependent threshold nothing decays
-    _, _, kept_scores = batched_soft_nms(segments, scores, 0.75, 0.95, 0.95,
-                                         2)
+    _, _, kept_scores = batched_soft_nms(segments, scores, 0.75, 0.95, 0.95, 2)
     assert kept_scores[0].tolist() == pytest.approx([0.9, 0.8])
     with pytest.raises(ValueError, match=r'\(B, N, 2\)'):
         batched_soft_nms(segments[0], scores, 0.75, 0.65, 0.9, 2)
@@ -42,8 +43,8 @@ def test_batched_soft_nms_equals_mmaction2(top_k):
     videos = [random_proposals(rng, 300) for _ in range(3)]
     segments = np.stack([v[0] for v in videos])
     scores = np.stack([v[1] for v in videos])
-    _, kept, kept_scores = batched_soft_nms(segments, scores, 0.75, 0.65,
-                                            0.9, top_k)
+    _, kept, kept_scores = batched_soft_nms(segments, scores, 0.75, 0.65, 0.9,
+                                            top_k)
     for i, (segs, scs) in enumerate(videos):
         ref = soft_nms(
             np.concatenate([segs, scs[:, None]], axis=1), 0.75, 0.65, 0.9,
@@ -63,8 +64,7 @@ def reference_predict(iou_map, start_map, end_map, info, model):
     for i in range(tscale):
         for j in range(i, tscale):
             rows.append([
-                i / tscale, (j + 1) / tscale,
-                iou_map[i, j] * start[i] * end[j]
+                i / tscale, (j + 1) / tscale, iou_map[i, j] * start[i] * end[j]
             ])
     return post_processing(
         np.array(rows), info, model.soft_nms_alpha,
@@ -84,7 +84,8 @@ def test_predict_equals_reference_loop_for_every_video(monkeypatch):
         post_process_top_k=50).eval()
     generator = torch.Generator().manual_seed(0)
     maps = [
-        torch.rand(3, tscale, tscale, generator=generator, dtype=torch.float64)
+        torch.rand(
+            3, tscale, tscale, generator=generator, dtype=torch.float64)
         for _ in range(3)
     ]
     monkeypatch.setattr(model, '_forward', lambda x: (None, *maps))
@@ -110,8 +111,13 @@ def test_predict_equals_reference_loop_for_every_video(monkeypatch):
 
 
 def test_score_proposals_covers_every_start_end_pair():
-    model = DBG(temporal_dim=5, feat_dim=4, dsb_hidden_dims=(2, 2),
-                acr_hidden_dim=2, tbc_hidden_dim_3d=2, tbc_hidden_dim_2d=2)
+    model = DBG(
+        temporal_dim=5,
+        feat_dim=4,
+        dsb_hidden_dims=(2, 2),
+        acr_hidden_dim=2,
+        tbc_hidden_dim_3d=2,
+        tbc_hidden_dim_2d=2)
     ones = torch.ones(2, 5, 5)
     segments, scores = model.score_proposals(ones, ones, ones)
     assert segments.shape == (2, 15, 2) and scores.shape == (2, 15)

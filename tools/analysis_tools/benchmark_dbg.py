@@ -32,14 +32,14 @@ import time
 from typing import Callable, Dict, List
 
 import torch
+from mmaction.registry import MODELS
+from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 from mmengine.hub import get_config
 from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 
 import mmext.action  # noqa: F401  registers DBG; compat shims for mmaction
-from mmaction.registry import MODELS
-from mmaction.structures import ActionDataSample
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DBG_CONFIG = osp.join(ROOT, 'configs', 'dbg',
@@ -50,12 +50,18 @@ BMN_CONFIG = 'mmaction::localization/bmn/bmn_2xb8-400x100-9e_activitynet-' \
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--batch-size', type=int, default=4,
-                        help='DBG batch size (BMN always uses 1)')
-    parser.add_argument('--repeats', type=int, default=3,
-                        help='timed runs per stage (after one warm-up)')
-    parser.add_argument('--threads', type=int, default=2,
-                        help='torch CPU threads')
+    parser.add_argument(
+        '--batch-size',
+        type=int,
+        default=4,
+        help='DBG batch size (BMN always uses 1)')
+    parser.add_argument(
+        '--repeats',
+        type=int,
+        default=3,
+        help='timed runs per stage (after one warm-up)')
+    parser.add_argument(
+        '--threads', type=int, default=2, help='torch CPU threads')
     parser.add_argument('--device', default='cpu')
     return parser.parse_args()
 
@@ -80,8 +86,9 @@ def data_samples(num: int) -> List[ActionDataSample]:
     for i in range(num):
         sample = ActionDataSample()
         sample.set_metainfo(
-            dict(video_name=f'v_{i}', duration_frame=3000,
-                 duration_second=120.))
+            dict(
+                video_name=f'v_{i}', duration_frame=3000,
+                duration_second=120.))
         samples.append(sample)
     return samples
 

@@ -41,8 +41,9 @@ _MARKER = '.complete'
 
 
 def _video_ids(rng: np.random.Generator, num: int) -> List[str]:
-    alphabet = np.array(list('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS'
-                             'TUVWXYZ0123456789-_'))
+    alphabet = np.array(
+        list('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS'
+             'TUVWXYZ0123456789-_'))
     ids = set()
     while len(ids) < num:
         ids.add('v_' + ''.join(rng.choice(alphabet, 11)))
@@ -107,8 +108,7 @@ def _write(root: str, seed: int) -> None:
         for stream in range(2):
             channels = stream * STREAM_DIM + rng.choice(
                 STREAM_DIM, _SIGNATURE_CHANNELS, replace=False)
-            signature[channels] = rng.choice([-1., 1.],
-                                             _SIGNATURE_CHANNELS)
+            signature[channels] = rng.choice([-1., 1.], _SIGNATURE_CHANNELS)
     feature_dir = osp.join(root, FEATURE_DIR)
     os.makedirs(feature_dir)
     header = ','.join(f'f{i}' for i in range(2 * STREAM_DIM))

@@ -79,8 +79,9 @@ class ResampledActivityNetDataset(ActivityNetDataset):
         """
         if not info['annotations']:
             return 0.
-        featured = (info['feature_frame'] / info['duration_frame'] *
-                    info['duration_second'])
+        featured = (
+            info['feature_frame'] / info['duration_frame'] *
+            info['duration_second'])
         lengths = [
             min(ann['segment'][1] / featured, 1.) -
             max(min(ann['segment'][0] / featured, 1.), 0.)

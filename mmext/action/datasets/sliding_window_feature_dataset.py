@@ -2,6 +2,7 @@
 from typing import List
 
 from mmaction.registry import DATASETS
+
 from .resampled_activitynet_dataset import ResampledActivityNetDataset
 
 

@@ -1,8 +1,7 @@
 """Cut a sliding window out of a video's snippet features."""
 import numpy as np
-from mmcv.transforms import BaseTransform
-
 from mmaction.registry import TRANSFORMS
+from mmcv.transforms import BaseTransform
 
 
 @TRANSFORMS.register_module()
@@ -55,6 +54,6 @@ class CropFeatureWindow(BaseTransform):
             duration_second=window_second,
             duration_frame=frames,
             feature_frame=frames,
-            gt_bbox=np.clip(np.array(gt_bbox, dtype=np.float32).reshape(
-                -1, 2), 0, 1))
+            gt_bbox=np.clip(
+                np.array(gt_bbox, dtype=np.float32).reshape(-1, 2), 0, 1))
         return results

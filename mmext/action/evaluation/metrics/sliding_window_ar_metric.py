@@ -4,11 +4,14 @@ from typing import Any, Dict, Optional, Sequence
 
 import mmengine
 import numpy as np
-
 from mmaction.evaluation import ANetMetric
 from mmaction.evaluation.functional import average_recall_at_avg_proposals
 from mmaction.registry import METRICS
+
 from mmext.action.models.localizers.batched_soft_nms import batched_soft_nms
+
+#: tIoU 0.5:0.05:1.0, BSN's THUMOS14 proposal evaluation.
+TIOU_THRESHOLDS = tuple(np.linspace(0.5, 1.0, 11))
 
 
 @METRICS.register_module()
@@ -42,16 +45,17 @@ class SlidingWindowARMetric(ANetMetric):
             ActivityNet-style JSON (nothing when empty).
     """
 
-    def __init__(self,
-                 proposal_nums: Sequence[int] = (50, 100, 200, 500, 1000),
-                 temporal_iou_thresholds: Sequence[float] = tuple(
-                     np.linspace(0.5, 1.0, 11)),
-                 soft_nms_alpha: float = 0.75,
-                 soft_nms_low_threshold: float = 0.65,
-                 soft_nms_high_threshold: float = 0.9,
-                 collect_device: str = 'cpu',
-                 prefix: Optional[str] = None,
-                 dump_config: dict = dict(out='')) -> None:
+    def __init__(
+            self,
+            proposal_nums: Sequence[int] = (50, 100, 200, 500, 1000),
+            temporal_iou_thresholds: Sequence[float] = TIOU_THRESHOLDS,
+            soft_nms_alpha: float = 0.75,
+            soft_nms_low_threshold: float = 0.65,
+            soft_nms_high_threshold: float = 0.9,
+            collect_device: str = 'cpu',
+            prefix: Optional[str] = None,
+            dump_config: dict = dict(out=''),
+    ) -> None:
         dump_config = dict(dump_config, output_format='json')
         super().__init__(
             metric_type='AR@AN',
@@ -82,10 +86,10 @@ class SlidingWindowARMetric(ANetMetric):
         for sample, pred in zip(data_batch['data_samples'], predictions):
             info = sample.metainfo
             offset = info['window_offset']
-            proposals = np.array(
-                [[p['segment'][0] + offset, p['segment'][1] + offset,
-                  p['score']] for p in pred['proposal_list']],
-                dtype=np.float64).reshape(-1, 3)
+            proposals = np.array([[
+                p['segment'][0] + offset, p['segment'][1] + offset, p['score']
+            ] for p in pred['proposal_list']],
+                                 dtype=np.float64).reshape(-1, 3)
             self.results.append(
                 dict(
                     video_name=info['video_name'],
@@ -140,8 +144,7 @@ class SlidingWindowARMetric(ANetMetric):
                     version='THUMOS14',
                     results={
                         name: [
-                            dict(segment=[float(s), float(e)],
-                                 score=float(c))
+                            dict(segment=[float(s), float(e)], score=float(c))
                             for s, e, c in video['proposals']
                         ]
                         for name, video in videos.items()

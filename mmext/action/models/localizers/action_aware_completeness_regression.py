@@ -1,8 +1,7 @@
 """DBG's action-aware completeness regression (ACR) branch."""
 import torch.nn as nn
-from torch import Tensor
-
 from mmaction.registry import MODELS
+from torch import Tensor
 
 
 @MODELS.register_module()

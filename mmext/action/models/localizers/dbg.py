@@ -2,11 +2,11 @@
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
+from mmaction.registry import MODELS
+from mmaction.utils import ConfigType, OptConfigType
 from mmengine.model import BaseModel
 from torch import Tensor
 
-from mmaction.registry import MODELS
-from mmaction.utils import ConfigType, OptConfigType
 from .action_aware_completeness_regression import \
     ActionAwareCompletenessRegression
 from .batched_soft_nms import batched_soft_nms
@@ -70,29 +70,31 @@ class DBG(BaseModel):
             as the official code.
     """
 
-    def __init__(self,
-                 temporal_dim: int = 100,
-                 feat_dim: int = 400,
-                 stream_dims: Optional[Sequence[int]] = None,
-                 dsb_hidden_dims: Sequence[int] = (256, 128),
-                 pfg_num_samples: Sequence[int] = (8, 16, 8),
-                 acr_hidden_dim: int = 256,
-                 tbc_hidden_dim_3d: int = 512,
-                 tbc_hidden_dim_2d: int = 256,
-                 dropout: float = 0.3,
-                 tbc_conv3d_relu: bool = True,
-                 boundary_label_width: float = 2.,
-                 soft_nms_alpha: float = 0.75,
-                 soft_nms_low_threshold: float = 0.65,
-                 soft_nms_high_threshold: float = 0.9,
-                 post_process_top_k: int = 100,
-                 feature_extraction_interval: int = 16,
-                 loss_cls: ConfigType = dict(type='DBGLoss'),
-                 init_cfg: OptConfigType = dict(
-                     type='Xavier',
-                     layer=['Conv1d', 'Conv2d', 'Conv3d'],
-                     distribution='uniform',
-                     bias=0.)) -> None:
+    def __init__(
+        self,
+        temporal_dim: int = 100,
+        feat_dim: int = 400,
+        stream_dims: Optional[Sequence[int]] = None,
+        dsb_hidden_dims: Sequence[int] = (256, 128),
+        pfg_num_samples: Sequence[int] = (8, 16, 8),
+        acr_hidden_dim: int = 256,
+        tbc_hidden_dim_3d: int = 512,
+        tbc_hidden_dim_2d: int = 256,
+        dropout: float = 0.3,
+        tbc_conv3d_relu: bool = True,
+        boundary_label_width: float = 2.,
+        soft_nms_alpha: float = 0.75,
+        soft_nms_low_threshold: float = 0.65,
+        soft_nms_high_threshold: float = 0.9,
+        post_process_top_k: int = 100,
+        feature_extraction_interval: int = 16,
+        loss_cls: ConfigType = dict(type='DBGLoss'),
+        init_cfg: OptConfigType = dict(
+            type='Xavier',
+            layer=['Conv1d', 'Conv2d', 'Conv3d'],
+            distribution='uniform',
+            bias=0.)
+    ) -> None:
         super().__init__(init_cfg=init_cfg)
         if stream_dims is None:
             if feat_dim % 2:
@@ -117,9 +119,11 @@ class DBG(BaseModel):
         self.pfg = ProposalFeatureGeneration(temporal_dim, *pfg_num_samples)
         self.acr = ActionAwareCompletenessRegression(num_samples,
                                                      acr_hidden_dim, dropout)
-        self.tbc = TemporalBoundaryClassification(
-            self.dsb.out_channels, num_samples, tbc_hidden_dim_3d,
-            tbc_hidden_dim_2d, dropout, tbc_conv3d_relu)
+        self.tbc = TemporalBoundaryClassification(self.dsb.out_channels,
+                                                  num_samples,
+                                                  tbc_hidden_dim_3d,
+                                                  tbc_hidden_dim_2d, dropout,
+                                                  tbc_conv3d_relu)
 
         # Proposal (i, j) spans snippets i..j: [i / T, (j + 1) / T].
         grid = torch.arange(temporal_dim, dtype=torch.float32)
@@ -127,8 +131,10 @@ class DBG(BaseModel):
             'proposal_mask',
             grid.view(-1, 1) <= grid.view(1, -1),
             persistent=False)
-        self.register_buffer('anchors', torch.stack(
-            [grid, grid + 1], dim=1) / temporal_dim, persistent=False)
+        self.register_buffer(
+            'anchors',
+            torch.stack([grid, grid + 1], dim=1) / temporal_dim,
+            persistent=False)
 
     def forward(self,
                 inputs: Union[Tensor, List[Tensor]],
@@ -200,8 +206,8 @@ class DBG(BaseModel):
         gt_bbox = [s.gt_instances['gt_bbox'] for s in batch_data_samples]
         labels = self.generate_labels(gt_bbox)
         actionness, iou_map, start_map, end_map = self._forward(batch_inputs)
-        return self.loss_cls(actionness, iou_map, start_map, end_map,
-                             *labels, self.proposal_mask)
+        return self.loss_cls(actionness, iou_map, start_map, end_map, *labels,
+                             self.proposal_mask)
 
     def generate_labels(
             self, gt_bbox: Sequence[Tensor]
@@ -224,9 +230,10 @@ class DBG(BaseModel):
             starting (B, T), ending (B, T) and IoU (B, T, T) labels.
         """
         device = self.anchors.device
-        boxes = [torch.as_tensor(b, dtype=torch.float32,
-                                 device=device).reshape(-1, 2)
-                 for b in gt_bbox]
+        boxes = [
+            torch.as_tensor(b, dtype=torch.float32,
+                            device=device).reshape(-1, 2) for b in gt_bbox
+        ]
         most = max([len(b) for b in boxes] + [1])
         # Padding boxes far outside [0, 1] overlap nothing.
         gt = torch.full((len(boxes), most, 2), -10., device=device)
@@ -273,22 +280,25 @@ class DBG(BaseModel):
         """
         _, iou_map, start_map, end_map = self._forward(batch_inputs)
         segments, scores = self.score_proposals(iou_map, start_map, end_map)
-        _, segments, scores = batched_soft_nms(
-            segments.cpu().double().numpy(),
-            scores.cpu().double().numpy(), self.soft_nms_alpha,
-            self.soft_nms_low_threshold, self.soft_nms_high_threshold,
-            self.post_process_top_k)
+        _, segments, scores = batched_soft_nms(segments.cpu().double().numpy(),
+                                               scores.cpu().double().numpy(),
+                                               self.soft_nms_alpha,
+                                               self.soft_nms_low_threshold,
+                                               self.soft_nms_high_threshold,
+                                               self.post_process_top_k)
         segments = segments.clip(0, 1)
         results = []
         for data_sample, segs, scs in zip(batch_data_samples, segments,
                                           scores):
             info = data_sample.metainfo
             interval = self.feature_extraction_interval
-            duration = (info['duration_frame'] // interval * interval /
-                        info['duration_frame'] * info['duration_second'])
+            duration = (
+                info['duration_frame'] // interval * interval /
+                info['duration_frame'] * info['duration_second'])
             proposal_list = [
-                dict(score=score, segment=segment) for score, segment in zip(
-                    scs.tolist(), (segs * duration).tolist())
+                dict(score=score, segment=segment)
+                for score, segment in zip(scs.tolist(), (segs *
+                                                         duration).tolist())
             ]
             results.append(
                 dict(

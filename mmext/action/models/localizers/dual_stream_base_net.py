@@ -3,9 +3,8 @@ from typing import Sequence, Tuple
 
 import torch
 import torch.nn as nn
-from torch import Tensor
-
 from mmaction.registry import MODELS
+from torch import Tensor
 
 
 def _conv1d_relu(in_channels: int, out_channels: int) -> nn.Sequential:
@@ -33,9 +32,11 @@ class DualStreamBaseNet(nn.Module):
             convolutions of each stream. Defaults to ``(256, 128)``.
     """
 
-    def __init__(self,
-                 stream_dims: Sequence[int] = (200, 200),
-                 hidden_dims: Sequence[int] = (256, 128)) -> None:
+    def __init__(
+        self,
+        stream_dims: Sequence[int] = (200, 200),
+        hidden_dims: Sequence[int] = (256, 128)
+    ) -> None:
         super().__init__()
         if len(stream_dims) != 2 or len(hidden_dims) != 2:
             raise ValueError('DualStreamBaseNet needs two stream_dims and two '

@@ -3,9 +3,8 @@ from typing import Tuple
 
 import torch
 import torch.nn as nn
-from torch import Tensor
-
 from mmaction.registry import MODELS
+from torch import Tensor
 
 
 def pfg_sampling_points(tscale: int,
@@ -95,7 +94,8 @@ class ProposalFeatureGeneration(nn.Module):
                                             end_num)
         columns = torch.arange(index[0].numel()).repeat(2)
         matrix = torch.zeros(tscale, index[0].numel())
-        matrix.index_put_((index.flatten(), columns), weight.flatten(),
+        matrix.index_put_((index.flatten(), columns),
+                          weight.flatten(),
                           accumulate=True)
         # A fixed map: rebuilt at construction, never saved in checkpoints.
         self.register_buffer('sampling_matrix', matrix, persistent=False)

@@ -2,9 +2,8 @@
 from typing import Tuple
 
 import torch.nn as nn
-from torch import Tensor
-
 from mmaction.registry import MODELS
+from torch import Tensor
 
 
 @MODELS.register_module()

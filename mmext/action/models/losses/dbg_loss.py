@@ -4,9 +4,9 @@ from typing import Dict
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmaction.registry import MODELS
 from torch import Tensor
 
-from mmaction.registry import MODELS
 from .balanced_binary_logistic_loss import balanced_binary_logistic_loss
 
 
@@ -110,9 +110,11 @@ class DBGLoss(nn.Module):
             balanced_binary_logistic_loss(score, gt_action)
             for score in actionness.unbind(1)) / actionness.size(1)
         loss_start = balanced_binary_logistic_loss(
-            start_map, gt_start.unsqueeze(2).expand_as(start_map), mask)
+            start_map,
+            gt_start.unsqueeze(2).expand_as(start_map), mask)
         loss_end = balanced_binary_logistic_loss(
-            end_map, gt_end.unsqueeze(1).expand_as(end_map), mask)
+            end_map,
+            gt_end.unsqueeze(1).expand_as(end_map), mask)
         loss_iou = self.completeness_loss(iou_map, gt_iou, mask)
         return dict(
             loss_action=self.action_weight * loss_action,
