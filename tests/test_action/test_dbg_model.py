@@ -120,6 +120,12 @@ def test_shape_and_argument_errors():
     model = MODELS.build(TINY)
     with pytest.raises(ValueError, match=r'\(B, 6, 10\), got \(2, 6, 12\)'):
         model(torch.randn(2, 6, 12), mode='tensor')
+    batch = samples([[[0.1, 0.5]], [[0.2, 0.3]]])
+    with pytest.raises(
+            ValueError,
+            match=r'\(6, 10\) per video, got '
+            r'\(6, 9\) for v_1; check the feature files'):
+        model([torch.randn(6, 10), torch.randn(6, 9)], batch, mode='loss')
     with pytest.raises(ValueError, match='odd'):
         DBG(feat_dim=5)
     with pytest.raises(ValueError, match='do not add up'):

@@ -157,6 +157,7 @@ class DBG(BaseModel):
             losses; ``predict``: a list with one dict per video.
         """
         if not isinstance(inputs, Tensor):
+            self._check_features(inputs, data_samples)
             inputs = torch.stack(inputs)
         if mode == 'tensor':
             return self._forward(inputs)
@@ -166,6 +167,23 @@ class DBG(BaseModel):
             return self.loss(inputs, data_samples)
         raise RuntimeError(f'Invalid mode "{mode}". '
                            'Only supports loss, predict and tensor mode')
+
+    def _check_features(self, inputs: List[Tensor],
+                        data_samples: Optional[list]) -> None:
+        """Name the videos whose features do not fit the model."""
+        expected = (self.feat_dim, self.tscale)
+        bad = [i for i, x in enumerate(inputs) if tuple(x.shape) != expected]
+        if not bad:
+            return
+        names = [
+            data_samples[i].metainfo.get('video_name', f'item {i}')
+            if data_samples else f'item {i}' for i in bad
+        ]
+        raise ValueError(
+            f'DBG expects features of shape (feat_dim, temporal_dim) = '
+            f'{expected} per video, got {tuple(inputs[bad[0]].shape)} for '
+            f'{", ".join(names)}; check the feature files against the '
+            'model\'s feat_dim and temporal_dim')
 
     def _forward(self, x: Tensor) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
         """Run DSB, PFG, ACR and TBC.
@@ -295,10 +313,10 @@ class DBG(BaseModel):
             duration = (
                 info['duration_frame'] // interval * interval /
                 info['duration_frame'] * info['duration_second'])
+            seconds = (segs * duration).tolist()
             proposal_list = [
                 dict(score=score, segment=segment)
-                for score, segment in zip(scs.tolist(), (segs *
-                                                         duration).tolist())
+                for score, segment in zip(scs.tolist(), seconds)
             ]
             results.append(
                 dict(
