@@ -50,10 +50,11 @@ verification_pipeline = [
         meta_keys=('sample_idx', 'set_name', 'pair_index', 'pair_pos',
                    'issame')),
 ]
+# Decoding in the main process: on 2 cores a worker process only competes
+# with the training threads.
 train_dataloader = dict(
     batch_size=64,
-    num_workers=1,
-    persistent_workers=True,
+    num_workers=0,
     drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
@@ -63,8 +64,7 @@ train_dataloader = dict(
         pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=100,
-    num_workers=1,
-    persistent_workers=True,
+    num_workers=0,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type='VerificationBinDataset',

@@ -58,6 +58,17 @@ def test_arcface_baseline_differs_only_in_the_head():
         assert arcface[key] == paper[key]
 
 
+def test_quickstart_baseline_differs_only_in_the_head():
+    ours = load('curricularface_ir18_quickstart.py')
+    arcface = load('arcface_ir18_quickstart_baseline.py')
+    assert arcface.model.head.type == 'ArcFaceClsHead'
+    assert arcface.model.head.scale == ours.model.head.scale
+    assert arcface.model.backbone == ours.model.backbone
+    for key in ('optim_wrapper', 'param_scheduler', 'train_cfg',
+                'train_dataloader', 'test_dataloader'):
+        assert arcface[key] == ours[key]
+
+
 def test_ijb_eval_config():
     cfg = load('curricularface_ir101_eval-ijbc.py')
     assert cfg.model.test_cfg == dict(flip=True, normalize=False)

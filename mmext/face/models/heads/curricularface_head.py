@@ -60,7 +60,9 @@ class CurricularFaceHead(ArcFaceClsHead):
     DDP wrapper does not broadcast buffers). It is only updated in training
     mode; in eval mode a forward with targets uses the stored :math:`t`.
     The logits are computed in fp32 (autocast is disabled, as in
-    ``ArcFaceClsHead``).
+    ``ArcFaceClsHead``), and the cosines are clamped to [-1, 1] as in the
+    official code (``ArcFaceClsHead`` does not clamp, so a cosine that
+    rounds above 1 gives NaN there).
 
     Example:
         .. code:: python
