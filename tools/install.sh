@@ -94,7 +94,7 @@ print('mmcv-$MMCV_VERSION-torch' + torch.__version__ + '-cp%d%d-' % sys.version_
             BUILD=$(mktemp -d)
             trap 'rm -rf "$BUILD"' EXIT
             say "no prebuilt mmcv $MMCV_VERSION wheel for torch $TORCH_VERSION: building from the sdist ($FLAVOUR ops)"
-            say "this is a one-time step (about 20 minutes on 2 cores, about 4 minutes on 16); the wheel goes to $WHEEL_DIR"
+            say "this is a one-time step (about 17 minutes on 2 cores); the wheel goes to $WHEEL_DIR"
             "$PYTHON" -m pip download -q --no-deps --no-binary :all: "mmcv==$MMCV_VERSION" -d "$BUILD" \
                 || die "could not download the mmcv $MMCV_VERSION sdist"
             tar -xzf "$BUILD/mmcv-$MMCV_VERSION.tar.gz" -C "$BUILD"
