@@ -20,6 +20,7 @@ import os.path as osp
 import subprocess
 import sys
 import time
+import warnings
 from typing import Dict, List, Optional
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -62,7 +63,9 @@ def run(cmd: List[str], log_file: str, env: dict) -> None:
 def run_config(config: str, work_dir: str, env: dict,
                cfg_options: Optional[List[str]]) -> dict:
     """Train ``config`` and test its last checkpoint; return its info."""
-    from mmengine.config import Config
+    with warnings.catch_warnings():  # mmengine imports pkg_resources
+        warnings.simplefilter('ignore', UserWarning)
+        from mmengine.config import Config
     cfg = Config.fromfile(config)
     quickstart = cfg.get('quickstart', {})
     os.makedirs(work_dir, exist_ok=True)
