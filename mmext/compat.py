@@ -358,29 +358,14 @@ def patch_checkpoint_loading() -> bool:
 
     when_imported('mmengine.runner.checkpoint', patch_checkpoint)
     when_imported('mmengine.runner.runner', patch_runner)
+    # FlexibleRunner.resume calls its strategy's resume inside the wrapper.
     when_imported('mmengine.runner._flexible_runner', patch_runner)
-    # Strategies load through mmengine.runner.checkpoint too.
-    when_imported('mmengine._strategy.base', _patch_strategy)
     return True
 
 
 def _runner_classes(module) -> list:
     return [getattr(module, n) for n in ('Runner', 'FlexibleRunner')
             if hasattr(module, n)]
-
-
-def _patch_strategy(module):
-    strategy = getattr(module, 'BaseStrategy', None)
-    resume = getattr(strategy, 'resume', None) if strategy else None
-    if resume is None or hasattr(resume, '__wrapped__'):
-        return
-
-    def wrapped(self, *args, **kwargs):
-        with resuming():
-            return resume(self, *args, **kwargs)
-
-    wrapped.__wrapped__ = resume
-    strategy.resume = wrapped
 
 
 # ---------------------------------------------------------------------------
