@@ -1,1 +1,2 @@
-"""Evaluation metrics."""
+"""Evaluation metrics and the pure functions behind them."""
+from . import functional, metrics  # noqa: F401

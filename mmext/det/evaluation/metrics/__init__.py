@@ -1,0 +1,4 @@
+"""Metrics of mmext.det."""
+from .wider_face_metric import WIDERFaceMetric
+
+__all__ = ['WIDERFaceMetric']
