@@ -1,1 +1,5 @@
 """Models: backbones, necks, heads, losses and the algorithm wrappers."""
+from .dense_heads import *  # noqa: F401,F403
+from .detectors import *  # noqa: F401,F403
+from .losses import *  # noqa: F401,F403
+from .necks import *  # noqa: F401,F403

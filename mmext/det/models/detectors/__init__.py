@@ -1,0 +1,4 @@
+"""Detectors: ASFD."""
+from .asfd import ASFD
+
+__all__ = ['ASFD']
