@@ -1,0 +1,4 @@
+"""Training loops."""
+from .darts_search_loop import DARTSSearchLoop
+
+__all__ = ['DARTSSearchLoop']
