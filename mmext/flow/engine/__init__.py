@@ -1,1 +1,4 @@
-"""Hooks, loops and optimizer wrappers."""
+"""Hooks."""
+from .hooks import FlowVisualizationHook, UnFlowLossStageHook
+
+__all__ = ['FlowVisualizationHook', 'UnFlowLossStageHook']

@@ -1,1 +1,4 @@
 """Evaluation metrics."""
+from .metrics import EndPointError, FlowOutliers
+
+__all__ = ['EndPointError', 'FlowOutliers']
