@@ -1,0 +1,4 @@
+"""Pose heads."""
+from .cascade_voting_fusion_head import CascadeVotingFusionHead
+
+__all__ = ['CascadeVotingFusionHead']
