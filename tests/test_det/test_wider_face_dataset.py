@@ -208,3 +208,26 @@ def test_quickstart_val_txt_and_mat_agree(quickstart):
         for j, easy in enumerate(event):
             assert set(easy) <= set(gt.keep['medium'][i][j]) <= set(
                 gt.keep['hard'][i][j])
+
+
+def test_official_data_config_runs_on_the_quickstart_layout(quickstart):
+    from mmengine.config import Config
+    cfg = Config.fromfile(
+        osp.join(
+            osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
+            'configs', '_base_', 'datasets', 'wider_face_official.py'))
+    assert cfg.data_root == 'data/WIDERFace/'
+    assert cfg.val_evaluator == dict(
+        type='WIDERFaceMetric', gt_dir='data/WIDERFace/eval_tools/'
+        'ground_truth/')
+    init_default_scope('mmdet')
+    train = DATASETS.build(
+        dict(cfg.train_dataloader.dataset, data_root=quickstart))
+    sample = train[3]
+    assert tuple(sample['inputs'].shape) == (3, 640, 640)
+    boxes = sample['data_samples'].gt_instances.bboxes.numpy()
+    assert (boxes >= 0).all() and (boxes <= 640).all()
+    val = DATASETS.build(dict(cfg.val_dataloader.dataset,
+                              data_root=quickstart))
+    assert len(val) == 24
+    assert val[0]['data_samples'].scale_factor == (1., 1.)
