@@ -1,4 +1,5 @@
 """Datasets (one class per on-disk format) and data transforms."""
+from .fddb_dataset import FDDBDataset
 from .wider_face_txt_dataset import WIDERFaceTxtDataset
 
-__all__ = ['WIDERFaceTxtDataset']
+__all__ = ['FDDBDataset', 'WIDERFaceTxtDataset']
