@@ -61,8 +61,7 @@ def test_ellipse_geometry():
     assert (xs.min(), xs.max(), ys.min(), ys.max()) == (70, 130, 40, 120)
     assert mask.sum() == pytest.approx(np.pi * 40 * 30, rel=.05)
     # the rectangle enclosing the ellipse overlaps it by about pi / 4
-    iou = F.region_overlaps(ellipse, np.array([[70., 40, 60, 80]]),
-                            (200, 200))
+    iou = F.region_overlaps(ellipse, np.array([[70., 40, 60, 80]]), (200, 200))
     assert iou[0, 0] == pytest.approx(np.pi / 4, abs=.02)
 
 
@@ -84,8 +83,8 @@ def hand_case():
     face1 = [30., 20, 40, 60]  # the enclosing box of face 1
     face2 = [130., 20, 40, 60]
     loose = [120., 10, 60, 80]  # around face 2, IoU < 0.5
-    dets = np.array([[*face1, .9], [200., 100, 30, 30, .8],
-                     [*loose, .7], [*face2, .6]])
+    dets = np.array([[*face1, .9], [200., 100, 30, 30, .8], [*loose, .7],
+                     [*face2, .6]])
     return ellipses, dets
 
 
@@ -103,13 +102,13 @@ def test_discrete_roc_on_a_hand_built_image():
     # 3 faces ('b' has no prediction). t=.9: TP 1 FP 0; t=.8: TP 1 FP 1;
     # t=.7: the loose box is matched (IoU < .5): TP 1 FP 2; t=.6: the
     # Hungarian prefers the tight box: TP 2 FP 2.
-    np.testing.assert_allclose(out['roc'][:, :3],
-                               [[.9, 0, 1 / 3], [.8, 1, 1 / 3],
-                                [.7, 2, 1 / 3], [.6, 2, 2 / 3]])
     np.testing.assert_allclose(
-        out['roc'][:, 3],
-        [iou[0, 0] / 3, iou[0, 0] / 3, (iou[0, 0] + iou[1, 2]) / 3,
-         (iou[0, 0] + iou[1, 3]) / 3])
+        out['roc'][:, :3],
+        [[.9, 0, 1 / 3], [.8, 1, 1 / 3], [.7, 2, 1 / 3], [.6, 2, 2 / 3]])
+    np.testing.assert_allclose(out['roc'][:, 3], [
+        iou[0, 0] / 3, iou[0, 0] / 3, (iou[0, 0] + iou[1, 2]) / 3,
+        (iou[0, 0] + iou[1, 3]) / 3
+    ])
     assert out['discrete@0fp'] == out['discrete@1fp'] == pytest.approx(1 / 3)
     assert out['discrete@2fp'] == pytest.approx(2 / 3)
     assert out['continuous@2fp'] == pytest.approx((iou[0, 0] + iou[1, 3]) / 3)
@@ -191,8 +190,8 @@ def test_malformed_ellipse_lists_name_file_and_line(tmp_path, text, line,
                                                     message):
     path = tmp_path / 'FDDB-fold-03-ellipseList.txt'
     path.write_text(text)
-    with pytest.raises(ValueError,
-                       match=rf'ellipseList.txt:{line}: .*{message}'):
+    with pytest.raises(
+            ValueError, match=rf'ellipseList.txt:{line}: .*{message}'):
         F.parse_fddb_ellipse_list(str(path), text)
 
 
@@ -222,12 +221,14 @@ def test_metric_with_official_roc_files(tmp_path):
     out = metric.evaluate(2)
     # 3 faces, all found with the enclosing boxes (IoU ~ pi / 4), then the
     # two corner boxes: 2 false positives
-    assert out == pytest.approx({
-        'fddb/discrete@0fp': 1.,
-        'fddb/continuous@0fp': np.pi / 4,
-        'fddb/discrete@2fp': 1.,
-        'fddb/continuous@2fp': np.pi / 4
-    }, abs=.03)
+    assert out == pytest.approx(
+        {
+            'fddb/discrete@0fp': 1.,
+            'fddb/continuous@0fp': np.pi / 4,
+            'fddb/discrete@2fp': 1.,
+            'fddb/continuous@2fp': np.pi / 4
+        },
+        abs=.03)
     disc = np.loadtxt(tmp_path / 'roc' / 'mmextDiscROC.txt')
     np.testing.assert_allclose(disc, [[1, 2, .1], [1, 0, .4], [1 / 3, 0, .9]])
     assert np.loadtxt(tmp_path / 'roc' / 'mmextContROC.txt').shape == (3, 2)

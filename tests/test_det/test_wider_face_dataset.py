@@ -72,15 +72,16 @@ def test_min_size_invalid_switch_and_empty_filter(tmp_path):
     flags = [i['ignore_flag'] for i in ds.get_data_info(0)['instances']]
     assert flags == [0, 1, 0]  # 3 px < 4 px; invalid no longer ignored
     test = build(
-        tmp_path, BBX_GT, test_mode=True,
+        tmp_path,
+        BBX_GT,
+        test_mode=True,
         filter_cfg=dict(filter_empty_gt=True))
     assert len(test) == 3
 
 
 def test_test_file_list(tmp_path):
     ds = build(
-        tmp_path,
-        '0--Parade/0_Parade_marchingband_1_737.jpg\n\n'
+        tmp_path, '0--Parade/0_Parade_marchingband_1_737.jpg\n\n'
         '1--Handshaking/1_Handshaking_Handshaking_1_35.jpg\n',
         name='wider_face_test_filelist.txt',
         test_mode=True)
@@ -93,15 +94,26 @@ def test_test_file_list(tmp_path):
 
 
 @pytest.mark.parametrize('lines, line_no, message', [
-    ({1: '3x'}, 2, 'expected the number of faces'),
-    ({3: '331 126 3 3 0 0 0 1 0'}, 4, 'expected 10 fields'),
-    ({4: '120 30 2O 25 0 0 0 0 0 0'}, 5, 'not a number'),
-    ({1: '2'}, 5, 'expected an image path'),
-    ({7: '0 0 0 0 0 0 0 0 1 0'}, 8, 'a line of ten zeros'),
-    ({9: '9'}, 13, 'announces 9 faces'),
+    ({
+        1: '3x'
+    }, 2, 'expected the number of faces'),
+    ({
+        3: '331 126 3 3 0 0 0 1 0'
+    }, 4, 'expected 10 fields'),
+    ({
+        4: '120 30 2O 25 0 0 0 0 0 0'
+    }, 5, 'not a number'),
+    ({
+        1: '2'
+    }, 5, 'expected an image path'),
+    ({
+        7: '0 0 0 0 0 0 0 0 1 0'
+    }, 8, 'a line of ten zeros'),
+    ({
+        9: '9'
+    }, 13, 'announces 9 faces'),
 ])
-def test_malformed_lines_name_file_and_line(tmp_path, lines, line_no,
-                                            message):
+def test_malformed_lines_name_file_and_line(tmp_path, lines, line_no, message):
     text = BBX_GT.splitlines()
     for k, line in lines.items():
         text[k] = line
@@ -125,13 +137,12 @@ def test_quickstart_is_deterministic_and_idempotent(quickstart, tmp_path):
     assert len(files) == 48 + 24 + 8 + 3 + 4 + 1
     mats = [f for f in files if f.endswith('.mat')]
     match, mismatch, errors = filecmp.cmpfiles(
-        quickstart, other, [f for f in files if f not in mats],
-        shallow=False)
+        quickstart, other, [f for f in files if f not in mats], shallow=False)
     assert not mismatch and not errors
     # .mat headers hold a creation time: compare their content
-    ours, theirs = (load_wider_face_gt(osp.join(root, 'eval_tools',
-                                                'ground_truth'))
-                    for root in (quickstart, other))
+    ours, theirs = (
+        load_wider_face_gt(osp.join(root, 'eval_tools', 'ground_truth'))
+        for root in (quickstart, other))
     assert ours.keys() == theirs.keys()
     for a, b in zip(ours.boxes, theirs.boxes):
         for x, y in zip(a, b):
@@ -140,8 +151,9 @@ def test_quickstart_is_deterministic_and_idempotent(quickstart, tmp_path):
         for a, b in zip(ours.keep[s], theirs.keep[s]):
             for x, y in zip(a, b):
                 np.testing.assert_array_equal(x, y)
-    stamp = os.stat(osp.join(quickstart, 'wider_face_split',
-                             'wider_face_val_bbx_gt.txt')).st_mtime_ns
+    stamp = os.stat(
+        osp.join(quickstart, 'wider_face_split',
+                 'wider_face_val_bbx_gt.txt')).st_mtime_ns
     prepare_quickstart_data(quickstart)
     assert os.stat(
         osp.join(quickstart, 'wider_face_split',
@@ -172,8 +184,8 @@ def test_quickstart_through_the_mmdet_pipeline(quickstart):
         sample['data_samples'].gt_instances.bboxes.numpy(), kept)
     # every face is inside its image and scales span 7 to 96 px
     heights = np.array([
-        i['bbox'][3] - i['bbox'][1]
-        for k in range(len(ds)) for i in ds.get_data_info(k)['instances']
+        i['bbox'][3] - i['bbox'][1] for k in range(len(ds))
+        for i in ds.get_data_info(k)['instances']
     ])
     assert heights.min() < 12 and heights.max() > 48
 
@@ -187,17 +199,14 @@ def test_quickstart_val_txt_and_mat_agree(quickstart):
             ann_file='wider_face_split/wider_face_val_bbx_gt.txt',
             data_prefix=dict(img='WIDER_val/images/'),
             test_mode=True))
-    gt = load_wider_face_gt(osp.join(quickstart, 'eval_tools',
-                                     'ground_truth'))
-    assert [ds.get_data_info(k)['img_id']
-            for k in range(len(ds))] == gt.keys()
+    gt = load_wider_face_gt(osp.join(quickstart, 'eval_tools', 'ground_truth'))
+    assert [ds.get_data_info(k)['img_id'] for k in range(len(ds))] == gt.keys()
     boxes = [b for event in gt.boxes for b in event]
     for k, faces in enumerate(boxes):
         xyxy = np.array([i['bbox'] for i in ds.get_data_info(k)['instances']
                          ]).reshape(-1, 4)
         np.testing.assert_array_equal(
-            np.concatenate([xyxy[:, :2], xyxy[:, 2:] - xyxy[:, :2]], 1),
-            faces)
+            np.concatenate([xyxy[:, :2], xyxy[:, 2:] - xyxy[:, :2]], 1), faces)
     counts = {
         s: sum(len(k) for event in gt.keep[s] for k in event)
         for s in ('easy', 'medium', 'hard')
@@ -218,7 +227,8 @@ def test_official_data_config_runs_on_the_quickstart_layout(quickstart):
             'configs', '_base_', 'datasets', 'wider_face_official.py'))
     assert cfg.data_root == 'data/WIDERFace/'
     assert cfg.val_evaluator == dict(
-        type='WIDERFaceMetric', gt_dir='data/WIDERFace/eval_tools/'
+        type='WIDERFaceMetric',
+        gt_dir='data/WIDERFace/eval_tools/'
         'ground_truth/')
     init_default_scope('mmdet')
     train = DATASETS.build(
@@ -227,7 +237,7 @@ def test_official_data_config_runs_on_the_quickstart_layout(quickstart):
     assert tuple(sample['inputs'].shape) == (3, 640, 640)
     boxes = sample['data_samples'].gt_instances.bboxes.numpy()
     assert (boxes >= 0).all() and (boxes <= 640).all()
-    val = DATASETS.build(dict(cfg.val_dataloader.dataset,
-                              data_root=quickstart))
+    val = DATASETS.build(
+        dict(cfg.val_dataloader.dataset, data_root=quickstart))
     assert len(val) == 24
     assert val[0]['data_samples'].scale_factor == (1., 1.)

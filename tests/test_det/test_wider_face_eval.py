@@ -13,14 +13,16 @@ def make_gt(images, keep=None):
     face counts in every setting.
     """
     names = list(images)
-    boxes = [np.asarray(images[n], dtype=np.float64).reshape(-1, 4)
-             for n in names]
+    boxes = [
+        np.asarray(images[n], dtype=np.float64).reshape(-1, 4) for n in names
+    ]
     keep = keep or {}
     return W.WIDERFaceGroundTruth(
         ['0--Parade'], [names], [boxes], {
             s: [[
-                np.asarray(keep.get(s, {}).get(n, np.arange(len(b))),
-                           dtype=np.int64) for n, b in zip(names, boxes)
+                np.asarray(
+                    keep.get(s, {}).get(n, np.arange(len(b))), dtype=np.int64)
+                for n, b in zip(names, boxes)
             ]]
             for s in W.SETTINGS
         })
@@ -30,18 +32,17 @@ def det(box, score):
     return [*box, score]
 
 
-F1, F2, F3, F4 = ([0, 0, 20, 20], [100, 0, 20, 20], [200, 0, 20, 20],
-                  [300, 0, 20, 20])
+F1, F2, F3, F4 = ([0, 0, 20, 20], [100, 0, 20, 20], [200, 0, 20,
+                                                     20], [300, 0, 20, 20])
 
 
 def known_case():
     """4 faces; detections: TP F1, FP, TP F2, FP, and one on F4."""
-    gt = make_gt(
-        {'0_a_1': [F1, F2, F3, F4]},
-        keep=dict(
-            easy={'0_a_1': [0, 1, 2]},
-            medium={'0_a_1': [0, 1]},
-            hard={'0_a_1': [0, 1, 2, 3]}))
+    gt = make_gt({'0_a_1': [F1, F2, F3, F4]},
+                 keep=dict(
+                     easy={'0_a_1': [0, 1, 2]},
+                     medium={'0_a_1': [0, 1]},
+                     hard={'0_a_1': [0, 1, 2, 3]}))
     preds = {
         '0--Parade/0_a_1':
         np.array([
@@ -76,8 +77,10 @@ def test_known_pr_curves():
 
 def test_scores_are_min_max_normalised_over_the_dataset():
     preds, gt = known_case()
-    scaled = {k: v * [1, 1, 1, 1, 10] + [0, 0, 0, 0, 5]
-              for k, v in preds.items()}
+    scaled = {
+        k: v * [1, 1, 1, 1, 10] + [0, 0, 0, 0, 5]
+        for k, v in preds.items()
+    }
     assert W.evaluate_wider_face(scaled, gt) == pytest.approx(
         W.evaluate_wider_face(preds, gt))
 
@@ -85,8 +88,8 @@ def test_scores_are_min_max_normalised_over_the_dataset():
 def test_prediction_order_in_the_file_does_not_matter():
     preds, gt = known_case()
     shuffled = {k: v[::-1] for k, v in preds.items()}
-    assert W.evaluate_wider_face(shuffled, gt) == W.evaluate_wider_face(
-        preds, gt)
+    assert W.evaluate_wider_face(shuffled,
+                                 gt) == W.evaluate_wider_face(preds, gt)
 
 
 def test_perfect_detector_scores_one():
@@ -94,8 +97,8 @@ def test_perfect_detector_scores_one():
     images, keep = {}, {s: {} for s in W.SETTINGS}
     for k in range(6):
         xy = rng.uniform(0, 500, (5, 2)) + np.arange(5)[:, None] * 600
-        images[f'0_a_{k}'] = np.concatenate([xy, rng.uniform(5, 80, (5, 2))],
-                                            1)
+        images[f'0_a_{k}'] = np.concatenate(
+            [xy, rng.uniform(5, 80, (5, 2))], 1)
         keep['hard'][f'0_a_{k}'] = np.arange(5)
         keep['medium'][f'0_a_{k}'] = np.arange(3)
         keep['easy'][f'0_a_{k}'] = np.arange(k % 2)
@@ -138,8 +141,7 @@ def test_false_positives_on_images_without_faces_never_count():
 
 
 def test_false_positive_on_an_image_whose_faces_are_all_ignored():
-    gt = make_gt({'0_a_1': [F1], '0_a_2': [F2]},
-                 keep=dict(easy={'0_a_2': []}))
+    gt = make_gt({'0_a_1': [F1], '0_a_2': [F2]}, keep=dict(easy={'0_a_2': []}))
     preds = {
         '0--Parade/0_a_1': np.array([det(F1, 0.)]),
         '0--Parade/0_a_2': np.array([det(F3, 1.)]),
@@ -153,20 +155,19 @@ def test_second_detection_of_a_recalled_face_is_a_false_positive():
     # both detections best-match F1 (the first face on the tie of the
     # second), so the second is an FP although it overlaps face 2 by > 0.5
     preds = {
-        '0--Parade/0_a_1':
-        np.array([det(F1, 1.), det([2, 0, 21, 20], 0.)])
+        '0--Parade/0_a_1': np.array([det(F1, 1.),
+                                     det([2, 0, 21, 20], 0.)])
     }
     iou = W.bbox_overlaps_plus1(
-        np.array([[2., 0, 23, 20]]), np.array([[0., 0, 20, 20],
-                                               [5., 0, 25, 20]]))
+        np.array([[2., 0, 23, 20]]),
+        np.array([[0., 0, 20, 20], [5., 0, 25, 20]]))
     assert iou[0, 0] == iou[0, 1] > .5
     assert W.evaluate_wider_face(preds, gt)['hard'] == pytest.approx(.5)
 
 
 def test_iou_uses_plus_one_pixels_and_half_is_a_hit():
     box = np.array([[0., 0, 9, 9]])  # x1 y1 x2 y2: a 10 x 10 pixel box
-    assert W.bbox_overlaps_plus1(np.array([[0., 0, 9, 4]]),
-                                 box)[0, 0] == .5
+    assert W.bbox_overlaps_plus1(np.array([[0., 0, 9, 4]]), box)[0, 0] == .5
     gt = make_gt({'0_a_1': [[0, 0, 9, 9]]})
     hit = {'0--Parade/0_a_1': np.array([det([0, 0, 9, 4], 1.)])}
     assert W.evaluate_wider_face(hit, gt)['hard'] == pytest.approx(1.)
@@ -225,8 +226,9 @@ def reference_ap(preds, gt, setting, iou_thr=.5, thresh_num=1000):
                 above = np.flatnonzero(pred[:, 4] >= 1 - (t + 1) / thresh_num)
                 if len(above):
                     r = above[-1]
-                    curve[t] += [np.sum(proposal[:r + 1] == 1),
-                                 recall_after[r]]
+                    curve[t] += [
+                        np.sum(proposal[:r + 1] == 1), recall_after[r]
+                    ]
     with np.errstate(invalid='ignore', divide='ignore'):
         precision = curve[:, 1] / curve[:, 0]
     return W.voc_continuous_ap(curve[:, 1] / count, precision)
@@ -267,8 +269,8 @@ def test_prediction_checks():
     with pytest.raises(ValueError, match='Nx5'):
         W.evaluate_wider_face({'0--Parade/0_a_1': np.zeros((2, 4))}, gt)
     with pytest.raises(ValueError, match='NaN'):
-        W.evaluate_wider_face(
-            {'0--Parade/0_a_1': np.array([det(F1, np.nan)])}, gt)
+        W.evaluate_wider_face({'0--Parade/0_a_1': np.array([det(F1, np.nan)])},
+                              gt)
 
 
 def test_mat_round_trip_and_official_structure(tmp_path):
@@ -287,8 +289,8 @@ def test_mat_round_trip_and_official_structure(tmp_path):
     assert loaded.keys() == gt.keys()
     for s in W.SETTINGS:
         assert loaded.keep[s][0][0].tolist() == gt.keep[s][0][0].tolist()
-    assert W.evaluate_wider_face(preds, loaded) == W.evaluate_wider_face(
-        preds, gt)
+    assert W.evaluate_wider_face(preds,
+                                 loaded) == W.evaluate_wider_face(preds, gt)
 
 
 def test_mat_empty_index_lists_as_0x0_and_0x1(tmp_path):
@@ -319,8 +321,8 @@ def test_malformed_mat_files_name_file_and_key(tmp_path):
     images[1, 0] = np.array([[2]], np.uint8)  # the image has one face
     cell[0, 0] = images
     savemat(hard, dict(gt_list=cell))
-    with pytest.raises(ValueError,
-                       match=r'wider_hard_val.mat.*image 2 \(0_a_2\)'):
+    with pytest.raises(
+            ValueError, match=r'wider_hard_val.mat.*image 2 \(0_a_2\)'):
         W.load_wider_face_gt(str(tmp_path))
     images = np.empty((1, 1), object)
     images[0, 0] = np.array([[1]], np.uint8)

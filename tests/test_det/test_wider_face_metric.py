@@ -47,9 +47,9 @@ def samples(val_set, jitter=0., false_positives=0, seed=0):
         boxes += rng.normal(0, jitter, boxes.shape) * (
             boxes[:, 2:] - boxes[:, :2]).repeat(2, 1)
         extra = rng.uniform(0, 200, (false_positives, 2))
-        boxes = np.concatenate(
-            [boxes, np.concatenate([extra, extra + 30], 1)]).astype(
-                np.float32)
+        boxes = np.concatenate([boxes,
+                                np.concatenate([extra, extra + 30],
+                                               1)]).astype(np.float32)
         scores = rng.uniform(0, 1, len(boxes)).astype(np.float32)
         out.append(
             dict(
@@ -97,8 +97,7 @@ def test_submission_round_trip_matches_the_metric(data_root, val_set,
     first = val_set[0]['img_id']
     lines = (sub / f'{first}.txt').read_text().splitlines()
     assert lines[0] == osp.basename(first)
-    assert int(lines[1]) == len(lines) - 2 == len(
-        val_set[0]['instances']) + 3
+    assert int(lines[1]) == len(lines) - 2 == len(val_set[0]['instances']) + 3
     scores = [float(line.split()[4]) for line in lines[2:]]
     assert scores == sorted(scores, reverse=True)
     proc = subprocess.run([
@@ -122,14 +121,11 @@ def load_cli():
     return module
 
 
-def test_cli_errors_name_the_file(data_root, val_set, tmp_path,
-                                  monkeypatch):
+def test_cli_errors_name_the_file(data_root, val_set, tmp_path, monkeypatch):
     gt_dir = osp.join(data_root, 'eval_tools', 'ground_truth')
     sub = tmp_path / 'sub'
     assert evaluate(
-        samples(val_set[:3]),
-        submission_dir=str(sub),
-        format_only=True) == {}
+        samples(val_set[:3]), submission_dir=str(sub), format_only=True) == {}
     cli = load_cli()
     monkeypatch.setattr(
         sys, 'argv',

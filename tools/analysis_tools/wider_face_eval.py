@@ -38,8 +38,7 @@ def parse_args() -> argparse.Namespace:
         action='store_true',
         help='score images without a prediction file as having no '
         'detection instead of stopping')
-    parser.add_argument(
-        '--json', help='also write the APs to this JSON file')
+    parser.add_argument('--json', help='also write the APs to this JSON file')
     return parser.parse_args()
 
 

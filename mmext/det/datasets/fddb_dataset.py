@@ -6,8 +6,10 @@ from mmdet.datasets import BaseDetDataset
 from mmdet.registry import DATASETS
 from mmengine.fileio import get_text
 
-from mmext.det.evaluation.functional.fddb_eval import (
-    ellipse_bboxes, fddb_annotation_files, parse_fddb_ellipse_list)
+from mmext.det.evaluation.functional.fddb_eval import (ellipse_bboxes,
+                                                       fddb_annotation_files,
+                                                       parse_fddb_ellipse_list)
+
 
 @DATASETS.register_module()
 class FDDBDataset(BaseDetDataset):

@@ -19,8 +19,9 @@ Images are 320 x 240 or 288 x 256 textured backgrounds with coloured
 rectangles and discs as distractors and up to six faces: a skin-coloured
 ellipse with hair, two eyes, eyebrows and a mouth.  Face heights come from
 four ranges, scaled down from WIDER's to the small images: large
-(48-96 px), medium (24-48 px), small (12-24 px) and tiny (7-11 px).  A face's annotation line is ``x1 y1 w h blur expression
-illumination invalid occlusion pose`` with ``blur`` 0 (clear), 1 (normal,
+(48-96 px), medium (24-48 px), small (12-24 px) and tiny (7-11 px).  A
+face's annotation line is ``x1 y1 w h blur expression illumination
+invalid occlusion pose`` with ``blur`` 0 (clear), 1 (normal,
 Gaussian sigma 1) or 2 (heavy, sigma ~ h / 5); about 5 % of the faces are
 drawn at low contrast and marked ``invalid``.  The settings of the
 validation ``.mat`` files are nested as the official ones (easy within
@@ -69,8 +70,8 @@ def _background(rng: np.random.Generator, width: int,
         x, y = int(rng.integers(0, width)), int(rng.integers(0, height))
         size = int(rng.integers(6, 50))
         if rng.random() < .5:
-            cv2.rectangle(image, (x, y), (x + size, y + int(size * .7)),
-                          color, -1)
+            cv2.rectangle(image, (x, y), (x + size, y + int(size * .7)), color,
+                          -1)
         else:
             cv2.circle(image, (x, y), size // 2, color, -1)
     return image
@@ -90,16 +91,16 @@ def _place_faces(rng: np.random.Generator, width: int,
             w = int(round(h * rng.uniform(.7, .85)))
             x = int(rng.integers(1, width - w - 1))
             y = int(rng.integers(1, height - h - 1))
-            if all(x + w + 3 < bx or bx + bw + 3 < x or y + h + 3 < by
-                   or by + bh + 3 < y for bx, by, bw, bh in boxes):
+            if all(x + w + 3 < bx or bx + bw + 3 < x or y + h + 3 < by or by +
+                   bh + 3 < y for bx, by, bw, bh in boxes):
                 boxes.append((x, y, w, h))
                 break
     return boxes
 
 
 def _draw_face(rng: np.random.Generator, image: np.ndarray,
-               box: Tuple[int, int, int, int], blur: int,
-               invalid: bool) -> None:
+               box: Tuple[int, int, int,
+                          int], blur: int, invalid: bool) -> None:
     """Draw a face filling ``box``, blurred and faded as annotated."""
     x, y, w, h = box
     pad = max(w, h)
@@ -108,9 +109,10 @@ def _draw_face(rng: np.random.Generator, image: np.ndarray,
     y1 = min(y + h + pad, image.shape[0])
     patch = image[y0:y1, x0:x1].copy()
     cx, cy = x - x0 + w / 2, y - y0 + h / 2
-    skin = np.array([rng.uniform(60, 110),
-                     rng.uniform(110, 170),
-                     rng.uniform(170, 235)])  # BGR skin tones
+    skin = np.array(
+        [rng.uniform(60, 110),
+         rng.uniform(110, 170),
+         rng.uniform(170, 235)])  # BGR skin tones
     dark = tuple(float(v) for v in skin * rng.uniform(.15, .35))
 
     def pt(u: float, v: float) -> Tuple[int, int]:
@@ -202,8 +204,8 @@ def _write(root: str, seed: int) -> None:
                 val_gt.boxes[e].append(faces[:, :4].astype(np.float64))
                 for setting, keep in _settings(faces).items():
                     val_gt.keep[setting][e].append(keep)
-        filename = ('wider_face_test_filelist.txt' if split == 'test' else
-                    f'wider_face_{split}_bbx_gt.txt')
+        filename = ('wider_face_test_filelist.txt'
+                    if split == 'test' else f'wider_face_{split}_bbx_gt.txt')
         with open(osp.join(split_dir, filename), 'w') as f:
             f.write('\n'.join(listing) + '\n')
     save_wider_face_gt(osp.join(root, 'eval_tools', 'ground_truth'), val_gt)

@@ -18,9 +18,8 @@ def _error(path: str, line: int, message: str) -> ValueError:
     return ValueError(f'{path}:{line}: {message}')
 
 
-def parse_wider_face_bbx_gt(
-        path: str,
-        text: str) -> Tuple[List[str], List[np.ndarray]]:
+def parse_wider_face_bbx_gt(path: str,
+                            text: str) -> Tuple[List[str], List[np.ndarray]]:
     """Parse ``wider_face_{train,val}_bbx_gt.txt``.
 
     Each image is its path (``<event>/<name>.jpg``), the number of faces N
@@ -69,7 +68,8 @@ def parse_wider_face_bbx_gt(
             i = begin + count
             if i > len(lines):
                 raise _error(
-                    path, len(lines) + 1,
+                    path,
+                    len(lines) + 1,
                     f'{name} (line {begin - 1}) announces {count} faces, '
                     f'the file ends after {len(lines) - begin}')
         images.append(name)
@@ -88,9 +88,9 @@ def parse_wider_face_bbx_gt(
             try:
                 [float(v) for v in row]
             except ValueError:
-                raise _error(path, line_no,
-                             f'not a number in {lines[line_no - 1]!r}'
-                             ) from None
+                raise _error(
+                    path, line_no,
+                    f'not a number in {lines[line_no - 1]!r}') from None
         raise
     offsets = np.cumsum([0] + [e - b for b, e in spans])
     return images, [
@@ -203,9 +203,8 @@ class WIDERFaceTxtDataset(BaseDetDataset):
                 bbox=box,
                 bbox_label=0,
                 ignore_flag=int(flag),
-                **dict(zip(FACE_FIELDS[4:], attr)))
-            for box, flag, attr in zip(bboxes.tolist(), ignore.tolist(),
-                                       attributes.tolist())
+                **dict(zip(FACE_FIELDS[4:], attr))) for box, flag, attr in zip(
+                    bboxes.tolist(), ignore.tolist(), attributes.tolist())
         ]
 
     def filter_data(self) -> List[dict]:

@@ -74,14 +74,13 @@ def ellipse_masks(ellipses: np.ndarray, shape: Tuple[int, int]) -> np.ndarray:
     """
     masks = np.zeros((len(ellipses), *shape), dtype=np.uint8)
     for mask, (ra, rb, theta, cx, cy) in zip(masks, ellipses):
-        cv2.ellipse(mask, (int(np.rint(cx)), int(np.rint(cy))),
-                    (int(ra), int(rb)), float(np.degrees(theta)), 0, 360, 1,
-                    -1)
+        cv2.ellipse(mask,
+                    (int(np.rint(cx)), int(np.rint(cy))), (int(ra), int(rb)),
+                    float(np.degrees(theta)), 0, 360, 1, -1)
     return masks
 
 
-def rectangle_pixels(rects: np.ndarray,
-                     shape: Tuple[int, int]) -> np.ndarray:
+def rectangle_pixels(rects: np.ndarray, shape: Tuple[int, int]) -> np.ndarray:
     """Inclusive pixel ranges of detections drawn as filled rectangles.
 
     Args:
@@ -96,8 +95,8 @@ def rectangle_pixels(rects: np.ndarray,
     p2 = np.rint(rects[:, :2] + rects[:, 2:4])
     lo, hi = np.minimum(p1, p2), np.maximum(p1, p2)
     limit = np.array([shape[1] - 1, shape[0] - 1])
-    return np.concatenate([np.maximum(lo, 0),
-                           np.minimum(hi, limit)], 1).astype(np.int64)
+    return np.concatenate(
+        [np.maximum(lo, 0), np.minimum(hi, limit)], 1).astype(np.int64)
 
 
 def region_overlaps(ellipses: np.ndarray, rects: np.ndarray,
@@ -121,16 +120,18 @@ def region_overlaps(ellipses: np.ndarray, rects: np.ndarray,
     # an empty rectangle (off the canvas) reads the empty corner [0, 0)
     x1, y1 = np.where(valid, x1, 0), np.where(valid, y1, 0)
     x2, y2 = np.where(valid, x2 + 1, 0), np.where(valid, y2 + 1, 0)
-    inter = (integral[:, y2, x2] - integral[:, y1, x2] -
-             integral[:, y2, x1] + integral[:, y1, x1])
+    inter = (
+        integral[:, y2, x2] - integral[:, y1, x2] - integral[:, y2, x1] +
+        integral[:, y1, x1])
     rect_area = (x2 - x1) * (y2 - y1)
     union = masks.reshape(len(masks), -1).sum(1)[:, None] + rect_area - inter
     with np.errstate(divide='ignore', invalid='ignore'):
         return np.where(union > 0, inter / union, 0.)
 
 
-def image_roc(overlaps: np.ndarray, scores: np.ndarray
-              ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def image_roc(
+    overlaps: np.ndarray, scores: np.ndarray
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Discrete and continuous true positives of one image per threshold.
 
     Args:

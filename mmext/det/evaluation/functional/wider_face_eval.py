@@ -66,8 +66,7 @@ class WIDERFaceGroundTruth:
     def keys(self) -> List[str]:
         """``'<event>/<image>'`` of every image, in ``.mat`` order."""
         return [
-            f'{event}/{name}'
-            for event, names in zip(self.events, self.images)
+            f'{event}/{name}' for event, names in zip(self.events, self.images)
             for name in names
         ]
 
@@ -136,8 +135,8 @@ def load_wider_face_gt(gt_dir: str) -> WIDERFaceGroundTruth:
                          f'have {len(event_cells)}, {len(file_cells)} and '
                          f'{len(box_cells)} events')
     events, images, boxes = [], [], []
-    for i, (event, files, faces) in enumerate(
-            zip(event_cells, file_cells, box_cells)):
+    for i, (event, files,
+            faces) in enumerate(zip(event_cells, file_cells, box_cells)):
         events.append(_string(event, path, f'event_list{{{i + 1}}}'))
         where = f'event {i + 1} ({events[-1]})'
         names = [
@@ -179,9 +178,9 @@ def load_wider_face_gt(gt_dir: str) -> WIDERFaceGroundTruth:
             for j, index in enumerate(image_lists):
                 index = np.asarray(index).reshape(-1)
                 num = len(boxes[i][j])
-                if index.size and (index.dtype.kind not in 'iuf' or np.any(
-                        index != np.round(index)) or index.min() < 1
-                                   or index.max() > num):
+                if index.size and (index.dtype.kind not in 'iuf'
+                                   or np.any(index != np.round(index))
+                                   or index.min() < 1 or index.max() > num):
                     raise ValueError(
                         f'{path}: {where} image {j + 1} ({images[i][j]}) '
                         f'has face indices {index.tolist()} outside 1..{num}')
@@ -229,10 +228,12 @@ def save_wider_face_gt(gt_dir: str, gt: WIDERFaceGroundTruth) -> None:
     for setting in SETTINGS:
         savemat(
             osp.join(gt_dir, SETTING_FILE.format(setting)),
-            dict(gt_list=_cell_column([
-                _cell_column([(np.asarray(k) + 1).astype(np.uint8).reshape(
-                    -1, 1) for k in keep]) for keep in gt.keep[setting]
-            ])))
+            dict(
+                gt_list=_cell_column([
+                    _cell_column([(np.asarray(k) +
+                                   1).astype(np.uint8).reshape(-1, 1)
+                                  for k in keep]) for keep in gt.keep[setting]
+                ])))
 
 
 def bbox_overlaps_plus1(boxes: np.ndarray, query: np.ndarray) -> np.ndarray:
@@ -245,10 +246,12 @@ def bbox_overlaps_plus1(boxes: np.ndarray, query: np.ndarray) -> np.ndarray:
     Returns:
         np.ndarray: ``(N, K)`` overlaps; 0 where the boxes do not meet.
     """
-    iw = (np.minimum(boxes[:, None, 2], query[None, :, 2]) -
-          np.maximum(boxes[:, None, 0], query[None, :, 0]) + 1)
-    ih = (np.minimum(boxes[:, None, 3], query[None, :, 3]) -
-          np.maximum(boxes[:, None, 1], query[None, :, 1]) + 1)
+    iw = (
+        np.minimum(boxes[:, None, 2], query[None, :, 2]) -
+        np.maximum(boxes[:, None, 0], query[None, :, 0]) + 1)
+    ih = (
+        np.minimum(boxes[:, None, 3], query[None, :, 3]) -
+        np.maximum(boxes[:, None, 1], query[None, :, 1]) + 1)
     inter = iw * ih
     area_b = (boxes[:, 2] - boxes[:, 0] + 1) * (boxes[:, 3] - boxes[:, 1] + 1)
     area_q = (query[:, 2] - query[:, 0] + 1) * (query[:, 3] - query[:, 1] + 1)
@@ -285,8 +288,9 @@ def normalize_scores(
     return out
 
 
-def image_eval(pred: np.ndarray, gt: np.ndarray, iou_thr: float = 0.5
-               ) -> Tuple[np.ndarray, np.ndarray]:
+def image_eval(pred: np.ndarray,
+               gt: np.ndarray,
+               iou_thr: float = 0.5) -> Tuple[np.ndarray, np.ndarray]:
     """Best face and overlap of each detection of one image.
 
     Args:
@@ -400,9 +404,10 @@ def evaluate_wider_face(predictions: Mapping[str, np.ndarray],
         if np.isnan(pred).any():
             raise ValueError(f'prediction for {key!r} holds NaN')
     # MATLAB sorts each image by its raw score, then normalises.
-    predictions = normalize_scores(
-        {key: sort_by_score(pred)
-         for key, pred in predictions.items()})
+    predictions = normalize_scores({
+        key: sort_by_score(pred)
+        for key, pred in predictions.items()
+    })
     # Threshold index t (0-based) is 1 - (t + 1) / thresh_num; a detection
     # with score s counts for every t >= first[s].
     thresholds = 1 - np.arange(1, thresh_num + 1) / thresh_num
@@ -505,8 +510,7 @@ def read_prediction_txt(path: str) -> np.ndarray:
 
 def read_prediction_dir(pred_dir: str,
                         gt: WIDERFaceGroundTruth,
-                        allow_missing: bool = False
-                        ) -> Dict[str, np.ndarray]:
+                        allow_missing: bool = False) -> Dict[str, np.ndarray]:
     """Read the submission files of every ground-truth image.
 
     As MATLAB ``read_pred``, files are found as

@@ -83,8 +83,7 @@ evaluate_fddb`: detections drawn as rectangles are matched to the
         """
         annotations = {}
         for path in fddb_annotation_files(self.ann_file):
-            annotations.update(
-                parse_fddb_ellipse_list(path, get_text(path)))
+            annotations.update(parse_fddb_ellipse_list(path, get_text(path)))
         predictions, shapes = {}, {}
         for key, shape, dets in results:
             if key in predictions:

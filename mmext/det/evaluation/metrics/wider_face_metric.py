@@ -121,6 +121,7 @@ class WIDERFaceMetric(BaseMetric):
                 'ground-truth images have no prediction; their faces count '
                 'as missed')
         aps = evaluate_wider_face(predictions, gt, self.iou_thr)
-        logger.info('WIDER FACE val AP: ' + ', '.join(
-            f'{s.capitalize()} {aps[s]:.4f}' for s in SETTINGS))
+        logger.info('WIDER FACE val AP: ' +
+                    ', '.join(f'{s.capitalize()} {aps[s]:.4f}'
+                              for s in SETTINGS))
         return {s: aps[s] for s in SETTINGS}
