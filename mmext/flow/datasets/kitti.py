@@ -114,3 +114,44 @@ class KITTIMultiViewDataset(BaseFlowDataset):
                             data_list.append(
                                 dict(img_paths=[frames[i] for i in ids]))
         return self._non_empty(data_list)
+
+
+@DATASETS.register_module()
+class KITTIRawDataset(BaseFlowDataset):
+    """KITTI raw sequences from a list file (ARFlow's
+    ``kitti_train_2f_sv.txt``): one sample per line, the frame paths
+    (relative to ``data_root``) separated by spaces.  No ground truth.
+
+    Args:
+        data_root (str): the KITTI raw root (``2011_09_26/...``).
+        list_file (str): the sample list.
+        num_frames (int): frames expected per line. Default 2.
+        **kwargs: for :class:`mmengine.dataset.BaseDataset`.
+    """
+
+    def __init__(self, data_root: str, list_file: str, num_frames: int = 2,
+                 **kwargs) -> None:
+        self.list_file = list_file
+        self.num_frames = num_frames
+        super().__init__(data_root=data_root, **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        if not osp.isfile(self.list_file):
+            raise FileNotFoundError(f'KITTIRawDataset: {self.list_file} '
+                                    'not found')
+        data_list = []
+        with open(self.list_file) as f:
+            for number, line in enumerate(f, 1):
+                paths = line.split()
+                if not paths:
+                    continue
+                if len(paths) < self.num_frames:
+                    raise ValueError(f'{self.list_file}:{number}: '
+                                     f'{len(paths)} frames, '
+                                     f'{self.num_frames} expected')
+                data_list.append(
+                    dict(img_paths=[
+                        osp.join(self.data_root, p)
+                        for p in paths[:self.num_frames]
+                    ]))
+        return self._non_empty(data_list)
