@@ -131,13 +131,15 @@ class ParsingBasedDataAugmentation(BaseTransform):
             part, matrix, (int(x2 - x1), int(y2 - y1)),
             flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
             borderValue=0)
-        alpha = warped[..., 3].astype(np.float32) / 255.
+        *colour, alpha = cv2.split(warped)
         k = max(3, int(self.soft_edge * size) // 2 * 2 + 1)
         alpha = cv2.erode(alpha, np.ones((k // 2 + 1, k // 2 + 1), np.uint8))
-        alpha = cv2.GaussianBlur(alpha, (k, k), 0)[..., None]
-        roi = img[y1:y2, x1:x2].astype(np.float32)
-        blended = roi * (1 - alpha) + warped[..., :3] * alpha
-        img[y1:y2, x1:x2] = np.clip(np.rint(blended), 0, 255).astype(img.dtype)
+        alpha = cv2.GaussianBlur(
+            alpha.astype(np.float32) * (1 / 255.), (k, k), 0)
+        # img * (1 - a) + part * a, rounded and saturated to uint8
+        img[y1:y2, x1:x2] = cv2.blendLinear(cv2.merge(colour),
+                                            img[y1:y2, x1:x2], alpha,
+                                            1 - alpha)
         return np.array([x1, y1, x2, y2])
 
     def transform(self, results: dict) -> dict:

@@ -1,0 +1,100 @@
+# RANet quickstart: a narrow RANet-ResNet-18 (FPS + ERE + CVF with
+# visibility + PDA) trained from scratch on CPU in about two minutes, on
+# synthetic confusing persons (look-alike limbs, nearby persons, stray
+# limbs, occluders) written deterministically in mmpose's MPII format by
+# mmext.pose.datasets.ranet_quickstart, together with a tiny PDA part
+# library cut from LIP-style parsing maps by the part-library tool.
+# mmpose's MpiiDataset and MpiiPCKAccuracy (PCKh@0.5) read it.
+# ranet_quickstart_baseline.py is the same network without PDA and CVF.
+_base_ = ['ranet_res50_8xb64-210e_mpii-256x256.py']
+
+data_root = '{{$MMEXT_QUICKSTART_DIR:data/quickstart}}/ranet/'
+quickstart = dict(
+    task='pose estimation',
+    metric='PCK',
+    prepare='mmext.pose.datasets.ranet_quickstart.prepare_quickstart_data',
+    compare=['ranet_quickstart_baseline.py'])
+part_library = data_root + 'part_library/'
+
+codec = dict(
+    type='MSRAHeatmap', input_size=(96, 96), heatmap_size=(24, 24), sigma=1)
+# ResNet-18 at 1/4 width, trained from scratch (no weights to download)
+model = dict(
+    backbone=dict(
+        depth=18,
+        stem_channels=16,
+        base_channels=16,
+        fps=dict(mid_channels=8),
+        ere=dict(num_regions=4, reduction=4, dilation=2),
+        init_cfg=None),
+    head=dict(
+        pose_cfg=dict(
+            in_channels=128,
+            deconv_out_channels=(32, 32, 32),
+            refine_channels=32,
+            num_stages=3,
+            vote_radius=1.,  # sigma of this codec
+            decoder=codec)))
+
+train_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale'),
+    dict(
+        type='ParsingBasedDataAugmentation',
+        part_library=part_library,
+        prob=0.5,
+        num_parts=(1, 4)),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='RandomBBoxTransform', shift_prob=0),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs')
+]
+val_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='PackPoseInputs')
+]
+train_dataloader = dict(
+    batch_size=32,
+    num_workers=0,
+    persistent_workers=False,
+    dataset=dict(
+        data_root=data_root,
+        ann_file='annotations/mpii_train.json',
+        data_prefix=dict(img='images/'),
+        pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=32,
+    num_workers=0,
+    persistent_workers=False,
+    dataset=dict(
+        data_root=data_root,
+        ann_file='annotations/mpii_val.json',
+        headbox_file=data_root + 'annotations/mpii_gt_val.mat',
+        data_prefix=dict(img='images/'),
+        pipeline=val_pipeline))
+test_dataloader = val_dataloader
+
+max_epochs = 20
+# no validation while training: tools/quickstart.py tests the last epoch
+train_cfg = dict(max_epochs=max_epochs, val_begin=max_epochs + 1)
+optim_wrapper = dict(optimizer=dict(lr=2e-3))
+param_scheduler = [
+    dict(
+        type='LinearLR', begin=0, end=20, start_factor=0.01, by_epoch=False),
+    dict(
+        type='MultiStepLR',
+        begin=0,
+        end=max_epochs,
+        milestones=[16],
+        gamma=0.1,
+        by_epoch=True)
+]
+auto_scale_lr = dict(enable=False)
+default_hooks = dict(
+    logger=dict(interval=5),
+    checkpoint=dict(interval=max_epochs, max_keep_ckpts=1, save_best=None))
+work_dir = './work_dirs/ranet_quickstart'
+randomness = dict(seed=0)

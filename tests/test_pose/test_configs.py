@@ -1,0 +1,68 @@
+"""Every RANet config parses, registers its types and builds its model."""
+import glob
+import os.path as osp
+
+import pytest
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+
+import mmext.pose  # noqa: F401
+from mmpose.registry import KEYPOINT_CODECS, MODELS, TRANSFORMS
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', 'ranet', '*.py')))
+
+
+def test_all_configs_are_listed():
+    names = {osp.basename(c) for c in CONFIGS}
+    assert 'ranet_quickstart.py' in names
+    assert {f'ranet-ablation_res50-{c}_8xb64-210e_mpii-256x256.py'
+            for c in ('pda', 'fps', 'ere', 'cvf')} <= names
+
+
+def model_types(cfg, registry=MODELS):
+    """Check every ``type`` in a model config resolves; yield the types."""
+    if isinstance(cfg, dict):
+        if 'type' in cfg:
+            assert registry.get(cfg['type']) is not None, cfg['type']
+            yield cfg['type']
+        for key, value in cfg.items():
+            if key not in ('init_cfg', 'type'):
+                yield from model_types(
+                    value, KEYPOINT_CODECS if key in ('decoder', 'encoder')
+                    else MODELS)
+    elif isinstance(cfg, (list, tuple)):
+        for item in cfg:
+            yield from model_types(item, registry)
+
+
+@pytest.mark.parametrize('config', CONFIGS, ids=osp.basename)
+def test_config_builds(config):
+    cfg = Config.fromfile(config)
+    assert cfg.default_scope == 'mmpose'
+    init_default_scope('mmpose')
+    types = set(model_types(cfg.model))
+    head = cfg.model.head.get('pose_cfg', cfg.model.head)
+    keypoints = 14 if '_lsp-' in config else 16
+    assert head.out_channels == keypoints
+    name = osp.basename(config)
+    if name.startswith('ranet_') and 'baseline' not in name:
+        assert {'VisPredictHead', 'CascadeVotingFusionHead'} <= types
+        assert types & {'RANetResNet', 'RANetHRNet'}
+    if 'quickstart' in name:  # small enough to build here
+        model = MODELS.build(cfg.model)
+        assert model.head.out_channels == keypoints
+    pipelines = [cfg.train_dataloader.dataset.get('pipeline')] + [
+        d.pipeline for d in cfg.train_dataloader.dataset.get('datasets', [])
+    ]
+    for pipeline in filter(None, pipelines):
+        for step in pipeline:
+            assert TRANSFORMS.get(step['type']) is not None
+        types = [s['type'] for s in pipeline]
+        uses_pda = 'ParsingBasedDataAugmentation' in types
+        assert uses_pda == ('ranet_' in osp.basename(config)
+                            and 'baseline' not in config
+                            or '-pda_' in config)
+        if uses_pda:
+            assert types.index('ParsingBasedDataAugmentation') < types.index(
+                'TopdownAffine')
