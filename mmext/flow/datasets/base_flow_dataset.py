@@ -4,6 +4,8 @@ from typing import List
 
 from mmengine.dataset import BaseDataset
 
+from mmext.registry import TRANSFORMS
+
 
 class BaseFlowDataset(BaseDataset):
     """A dataset whose samples are found on disk under ``data_root``.
@@ -17,6 +19,11 @@ class BaseFlowDataset(BaseDataset):
 
     def __init__(self, data_root: str, **kwargs) -> None:
         kwargs.setdefault('serialize_data', False)
+        # built in mmext's scope, so the dataset also works outside a runner
+        kwargs['pipeline'] = [
+            TRANSFORMS.build(t) if isinstance(t, dict) else t
+            for t in kwargs.get('pipeline', [])
+        ]
         super().__init__(ann_file='', data_root=data_root, **kwargs)
 
     def _check_dir(self, path: str) -> str:

@@ -107,7 +107,15 @@ class UnFlowLoss(nn.Module):
         if not terms:
             raise ValueError('UnFlowLoss: w_l1, w_ssim and w_ternary are '
                              'all zero')
-        return sum(terms) / mask.mean()
+        visible = mask.mean()
+        if not visible > 0:
+            # the official code returns NaN here (lliuz/ARFlow#21)
+            raise RuntimeError(
+                'UnFlowLoss: every pixel is occluded, the photometric loss '
+                'is undefined. The forward-backward check does this to an '
+                'untrained network: start with occ_from_back=True (the '
+                'range-map warm-up) and switch with UnFlowLossStageHook')
+        return sum(terms) / visible
 
     def smoothness(self, flow: Tensor, img: Tensor) -> Tensor:
         fn = smoothness_2nd if self.smooth_2nd else smoothness_1st
