@@ -127,3 +127,32 @@ def test_search_loop_alternates_architecture_and_weight_steps(tmp_path):
     assert 'train/arch_loss' in scalars and 'train/loss' in scalars
     assert runner.optim_wrapper['architecture'].optimizer.param_groups[0][
         'params'][0] is neck.arch_top_down
+
+    # the derive tool writes a detector config with the found genotype
+    search_cfg = str(tmp_path / 'search.py')
+    cfg.dump(search_cfg)
+    fixed = Config.fromfile(search_cfg)
+    fixed.model.neck.type = 'AutoFEM'
+    for key in ('partial_channels', 'tau'):
+        fixed.model.neck.pop(key)
+    base = str(tmp_path / 'fixed.py')
+    fixed.dump(base)
+    out = str(tmp_path / 'searched.py')
+    run_tool(
+        'tools/analysis_tools/asfd_derive_genotype.py',
+        search_cfg,
+        str(tmp_path / 'work' / 'epoch_2.pth'),
+        '--out',
+        out,
+        '--base',
+        base,
+        env=dict(os.environ, PYTHONPATH=ROOT))
+    derived = Config.fromfile(out).model.neck
+    genotype = neck.derive_genotype()
+    assert derived.type == 'AutoFEM'
+    assert derived.fpn_genotype == genotype['fpn_genotype']
+    assert [[tuple(p) for p in node] for node in derived.context_genotype
+            ] == [[tuple(p) for p in node]
+                  for node in genotype['context_genotype']]
+    from mmdet.registry import MODELS
+    assert type(MODELS.build(derived)).__name__ == 'AutoFEM'
