@@ -6,28 +6,32 @@ from torch import Tensor, nn
 from mmext.registry import MODELS
 
 
-def correlation(feat1: Tensor, feat2: Tensor,
-                max_displacement: int = 4) -> Tensor:
+def correlation(feat1: Tensor, feat2: Tensor, max_displacement: int = 4,
+                tile: int = 8) -> Tensor:
     """Correlation of ``feat1`` with ``feat2`` over a square search window.
 
     ``out[b, (dy + d) * (2d + 1) + (dx + d), y, x] = mean_c feat1[b, c, y, x]
     * feat2[b, c, y + dy, x + dx]`` with ``d = max_displacement``, zero
     outside ``feat2``: the channel mean of the FlowNet / PWC-Net CUDA kernel
     (kernel size 1, stride 1), which ARFlow's ``correlation_native.py``
-    reproduces with one Python loop per displacement.
+    computes with one product per displacement.
 
-    All displacements are computed at once: for every pixel row, a batched
-    matrix product of ``feat1`` tiles of ``t`` pixels with the ``t + 2d``
-    ``feat2`` pixels they can reach gives every dot product of the band, and
-    a strided view keeps the ``2d + 1`` diagonals of each dy.  The matrix
-    products run on the BLAS / cuBLAS kernels, so the layer costs a small
-    multiple of one 1x1 convolution.
+    All displacements at once, as matrix products: the first frame is cut
+    into ``tile x tile`` pixel blocks, and each block is multiplied (one
+    batched GEMM over the channels) with the ``(tile + 2d)^2`` second-frame
+    pixels its search windows cover, which gives every dot product the
+    block needs (and some it does not); a strided view then picks the
+    ``(2d + 1)^2`` displacements of every pixel.  The data is read about
+    four times instead of once per displacement, and the products run on
+    the BLAS / cuBLAS kernels.
 
     Args:
         feat1 (Tensor): (B, C, H, W) features of the first frame.
         feat2 (Tensor): (B, C, H, W) features of the (warped) second frame.
         max_displacement (int): the search radius d. Default 4 (81
             displacements), as PWC-Lite.
+        tile (int): block size; 8 balances wasted products against GEMM
+            size. Default 8.
 
     Returns:
         Tensor: (B, (2d + 1)^2, H, W) correlation, dy-major.
@@ -39,31 +43,25 @@ def correlation(feat1: Tensor, feat2: Tensor,
     b, c, h, w = feat1.shape
     d = max_displacement
     k = 2 * d + 1
-    # tile width: a wider tile wastes more products (t + 2d per t needed
-    # 2d + 1), a narrower one makes the matrices tiny.
-    t = min(w, 16)
-    n_tiles = -(-w // t)
-    wp = n_tiles * t
-    # (B, H, W', C) channels-last, x padded right to whole tiles
-    f1 = F.pad(feat1, (0, wp - w)).permute(0, 2, 3, 1)
-    f1 = f1.reshape(b, 1, h, n_tiles, t, c)
-    # (B, H + 2d, W' + 2d, C), zero border for the search window
-    f2 = F.pad(feat2, (d, d + wp - w, d, d)).permute(0, 2, 3, 1).contiguous()
-    # overlapping windows: (B, k dy, H, tiles, t + 2d, C) as a strided view
-    sb, sy, sx, sc = f2.stride()
-    win = f2.as_strided((b, k, h, n_tiles, t + 2 * d, c),
-                        (sb, sy, sy, t * sx, sx, sc))
-    # (B, k, H, tiles, t, t + 2d): every pair in the band and some more
-    prod = torch.matmul(f1, win.transpose(-1, -2))
-    # diagonal band: pixel i of a tile meets window pixels i .. i + 2d
-    prod = prod.contiguous()
-    pb, pk, py, pn, pi, pj = prod.stride()
-    band = prod.as_strided((b, k, h, n_tiles, t, k),
-                           (pb, pk, py, pn, pi + pj, pj),
-                           prod.storage_offset())
-    # (B, k dy, k dx, H, W)
-    out = band.permute(0, 1, 5, 2, 3, 4).reshape(b, k, k, h, wp)[..., :w]
-    return out.reshape(b, k * k, h, w) / c
+    ty, tx = min(tile, h), min(tile, w)
+    ny, nx = -(-h // ty), -(-w // tx)
+    hp, wp = ny * ty, nx * tx
+    wy, wx = ty + 2 * d, tx + 2 * d
+    # blocks of the first frame: (B * ny * nx, ty * tx, C)
+    f1 = F.pad(feat1, (0, wp - w, 0, hp - h)).view(b, c, ny, ty, nx, tx)
+    f1 = f1.permute(0, 2, 4, 3, 5, 1).reshape(b * ny * nx, ty * tx, c)
+    # their search areas in the zero-padded second frame:
+    # (B * ny * nx, C, wy * wx)
+    f2 = F.pad(feat2, (d, d + wp - w, d, d + hp - h))
+    win = f2.unfold(2, wy, ty).unfold(3, wx, tx)
+    win = win.permute(0, 2, 3, 1, 4, 5).reshape(b * ny * nx, c, wy * wx)
+    prod = torch.bmm(f1, win)  # (B * ny * nx, ty * tx, wy * wx)
+    # pixel (iy, ix) of a block meets area pixel (iy + dy, ix + dx)
+    q = wy * wx
+    band = prod.as_strided((prod.shape[0], ty, tx, k, k),
+                           (ty * tx * q, tx * q + wx, q + 1, wx, 1))
+    out = band.reshape(b, ny, nx, ty, tx, k * k).permute(0, 5, 1, 3, 2, 4)
+    return out.reshape(b, k * k, hp, wp)[..., :h, :w] / c
 
 
 @MODELS.register_module()
