@@ -57,7 +57,7 @@ val_pipeline = [
     dict(type='PackPoseInputs')
 ]
 train_dataloader = dict(
-    batch_size=32,
+    batch_size=16,
     num_workers=0,
     persistent_workers=False,
     dataset=dict(
@@ -77,18 +77,17 @@ val_dataloader = dict(
         pipeline=val_pipeline))
 test_dataloader = val_dataloader
 
-max_epochs = 20
+max_epochs = 24
 # no validation while training: tools/quickstart.py tests the last epoch
 train_cfg = dict(max_epochs=max_epochs, val_begin=max_epochs + 1)
 optim_wrapper = dict(optimizer=dict(lr=2e-3))
 param_scheduler = [
-    dict(
-        type='LinearLR', begin=0, end=20, start_factor=0.01, by_epoch=False),
+    dict(type='LinearLR', begin=0, end=20, start_factor=0.01, by_epoch=False),
     dict(
         type='MultiStepLR',
         begin=0,
         end=max_epochs,
-        milestones=[16],
+        milestones=[20],
         gamma=0.1,
         by_epoch=True)
 ]

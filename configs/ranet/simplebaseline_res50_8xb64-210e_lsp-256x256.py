@@ -1,4 +1,5 @@
-# Baseline: mmpose's SimpleBaseline-ResNet-50 recipe on LSP: the MPII config's model and recipe, trained on the
+# Baseline: mmpose's SimpleBaseline-ResNet-50 recipe on LSP: the MPII config's
+# model and recipe, trained on the
 # LSP training images (1-1000) + LSP-extended (10000) and tested on the LSP
 # test images (1001-2000) with PCK@0.2 normalised by the torso (left
 # shoulder - right hip), the usual LSP protocol. The data is read from the

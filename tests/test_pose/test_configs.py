@@ -5,9 +5,9 @@ import os.path as osp
 import pytest
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
+from mmpose.registry import KEYPOINT_CODECS, MODELS, TRANSFORMS
 
 import mmext.pose  # noqa: F401
-from mmpose.registry import KEYPOINT_CODECS, MODELS, TRANSFORMS
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', 'ranet', '*.py')))
@@ -16,8 +16,10 @@ CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', 'ranet', '*.py')))
 def test_all_configs_are_listed():
     names = {osp.basename(c) for c in CONFIGS}
     assert 'ranet_quickstart.py' in names
-    assert {f'ranet-ablation_res50-{c}_8xb64-210e_mpii-256x256.py'
-            for c in ('pda', 'fps', 'ere', 'cvf')} <= names
+    assert {
+        f'ranet-ablation_res50-{c}_8xb64-210e_mpii-256x256.py'
+        for c in ('pda', 'fps', 'ere', 'cvf')
+    } <= names
 
 
 def model_types(cfg, registry=MODELS):
@@ -29,8 +31,8 @@ def model_types(cfg, registry=MODELS):
         for key, value in cfg.items():
             if key not in ('init_cfg', 'type'):
                 yield from model_types(
-                    value, KEYPOINT_CODECS if key in ('decoder', 'encoder')
-                    else MODELS)
+                    value, KEYPOINT_CODECS if key in ('decoder',
+                                                      'encoder') else MODELS)
     elif isinstance(cfg, (list, tuple)):
         for item in cfg:
             yield from model_types(item, registry)
@@ -61,8 +63,7 @@ def test_config_builds(config):
         types = [s['type'] for s in pipeline]
         uses_pda = 'ParsingBasedDataAugmentation' in types
         assert uses_pda == ('ranet_' in osp.basename(config)
-                            and 'baseline' not in config
-                            or '-pda_' in config)
+                            and 'baseline' not in config or '-pda_' in config)
         if uses_pda:
             assert types.index('ParsingBasedDataAugmentation') < types.index(
                 'TopdownAffine')

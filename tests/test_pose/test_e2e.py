@@ -24,8 +24,10 @@ def run_tool(*args, env):
 
 @pytest.mark.e2e
 def test_quickstart_config_trains_and_tests_with_the_tools(tmp_path):
-    env = dict(os.environ, MMEXT_QUICKSTART_DIR=str(tmp_path / 'data'),
-               OMP_NUM_THREADS='1')
+    env = dict(
+        os.environ,
+        MMEXT_QUICKSTART_DIR=str(tmp_path / 'data'),
+        OMP_NUM_THREADS='1')
     env['PYTHONPATH'] = os.pathsep.join(
         p for p in (ROOT, env.get('PYTHONPATH')) if p)
     config = osp.join(CONFIGS, 'ranet_quickstart.py')

@@ -24,18 +24,22 @@ def write_lsp(path, n=2000, subset='lsp'):
 def test_lsp_splits_coordinates_and_boxes(tmp_path):
     xy = write_lsp(str(tmp_path / 'joints.mat'))
     test = LspDataset(
-        ann_file=str(tmp_path / 'joints.mat'), split='test',
-        data_prefix=dict(img='images/'), test_mode=True)
+        ann_file=str(tmp_path / 'joints.mat'),
+        split='test',
+        data_prefix=dict(img='images/'),
+        test_mode=True)
     assert len(test) == 1000
     info = test.get_data_info(0)
     assert info['img_path'] == 'images/im1001.jpg'
-    np.testing.assert_allclose(info['keypoints'][0], xy[1000] - 1,
-                               rtol=1e-6)
+    np.testing.assert_allclose(info['keypoints'][0], xy[1000] - 1, rtol=1e-6)
     assert info['keypoints_visible'].tolist() == [[1.] * 14]
-    np.testing.assert_allclose(info['bbox'][0], np.concatenate(
-        [xy[1000].min(0), xy[1000].max(0)]) - 1, rtol=1e-6)
-    assert info['flip_indices'] == [5, 4, 3, 2, 1, 0, 11, 10, 9, 8, 7, 6,
-                                    12, 13]
+    np.testing.assert_allclose(
+        info['bbox'][0],
+        np.concatenate([xy[1000].min(0), xy[1000].max(0)]) - 1,
+        rtol=1e-6)
+    assert info['flip_indices'] == [
+        5, 4, 3, 2, 1, 0, 11, 10, 9, 8, 7, 6, 12, 13
+    ]
     train = LspDataset(ann_file=str(tmp_path / 'joints.mat'), split='train')
     assert len(train) == 1000
     assert train.get_data_info(999)['img_path'] == 'images/im1000.jpg'
@@ -43,16 +47,18 @@ def test_lsp_splits_coordinates_and_boxes(tmp_path):
 
 def test_lspet_layout_and_visibility(tmp_path):
     xy = write_lsp(str(tmp_path / 'joints.mat'), n=3, subset='lspet')
-    ds = LspDataset(ann_file=str(tmp_path / 'joints.mat'), subset='lspet',
-                    split='train')
+    ds = LspDataset(
+        ann_file=str(tmp_path / 'joints.mat'), subset='lspet', split='train')
     assert len(ds) == 2  # image 3 has no visible joint: skipped
     info = ds.get_data_info(0)
     assert info['img_path'] == 'images/im00001.jpg'
     expected = np.zeros(14)
     expected[[3, 7]] = 1
     assert info['keypoints_visible'][0].tolist() == expected.tolist()
-    np.testing.assert_allclose(info['bbox'][0], np.concatenate(
-        [xy[0, [3, 7]].min(0), xy[0, [3, 7]].max(0)]) - 1, rtol=1e-6)
+    np.testing.assert_allclose(
+        info['bbox'][0],
+        np.concatenate([xy[0, [3, 7]].min(0), xy[0, [3, 7]].max(0)]) - 1,
+        rtol=1e-6)
     assert ds.get_data_info(1)['keypoints_visible'].sum() == 14
 
 
@@ -64,8 +70,8 @@ def test_lsp_errors(tmp_path):
     with pytest.raises(KeyError, match='no variable "joints"'):
         LspDataset(ann_file=str(tmp_path / 'k.mat'))
     with pytest.raises(ValueError, match='split must be'):
-        LspDataset(ann_file=str(tmp_path / 'k.mat'), subset='lspet',
-                   split='test')
+        LspDataset(
+            ann_file=str(tmp_path / 'k.mat'), subset='lspet', split='test')
     with pytest.raises(FileNotFoundError, match='does not exist'):
         LspDataset(ann_file=str(tmp_path / 'none.mat'))
 
@@ -87,19 +93,19 @@ def test_lsp_pck_hand_computed():
     gt[9] = (0, 0)
     gt[2] = (6, 8)
     offsets = np.zeros((14, 2))
-    offsets[[0, 1, 6]] = (1.5, 0)    # 0.15 torso: correct
-    offsets[[5, 7]] = (0, 2.5)       # 0.25 torso: wrong
-    offsets[13] = (1.2, 1.6)         # exactly 0.2: wrong (mmpose: <)
+    offsets[[0, 1, 6]] = (1.5, 0)  # 0.15 torso: correct
+    offsets[[5, 7]] = (0, 2.5)  # 0.25 torso: wrong
+    offsets[13] = (1.2, 1.6)  # exactly 0.2: wrong (mmpose: <)
     visible = np.ones(14)
-    visible[11] = 0                  # not scored
+    visible[11] = 0  # not scored
     offsets[11] = (50, 50)
     # a second person, torso 20 px: offset 3 px = 0.15 -> all correct
     gt2 = gt * 2
     pred2 = gt2 + (3, 0)
-    metrics = run_metric(
-        LspPCKAccuracy(),
-        [make_sample(gt, gt + offsets, visible),
-         make_sample(gt2, pred2, np.ones(14))])
+    metrics = run_metric(LspPCKAccuracy(), [
+        make_sample(gt, gt + offsets, visible),
+        make_sample(gt2, pred2, np.ones(14))
+    ])
     # 27 scored joints, 3 wrong
     assert metrics['PCK'] == pytest.approx(100 * 24 / 27)
     assert metrics['Ankle PCK'] == pytest.approx((100 + 50) / 2)
@@ -121,8 +127,8 @@ def test_lsp_pck_mpii_order_and_degenerate_torso():
     flat = np.zeros((16, 2))  # torso 0: not scored
     metrics = run_metric(metric, [
         make_sample(gt, pred, np.ones(16)),
-        make_sample(flat, flat + 100, np.ones(16))])
+        make_sample(flat, flat + 100, np.ones(16))
+    ])
     assert metrics == {'PCK': pytest.approx(100.), 'PCK@0.2': 0.}
     with pytest.raises(ValueError, match='out of range'):
-        run_metric(LspPCKAccuracy(), [make_sample(gt[:5], gt[:5],
-                                                  np.ones(5))])
+        run_metric(LspPCKAccuracy(), [make_sample(gt[:5], gt[:5], np.ones(5))])

@@ -2,24 +2,39 @@
 import pytest
 import torch
 from mmengine.structures import InstanceData, PixelData
-
-import mmext.pose  # noqa: F401
 from mmpose.models.backbones import HRNet, ResNet
 from mmpose.registry import MODELS
 from mmpose.structures import PoseDataSample
 
+import mmext.pose  # noqa: F401
 from mmext.pose.models import (CascadeVotingFusionHead,
                                EffectiveRegionExtraction, FeaturePyramidStem)
 
 TINY_HRNET = dict(
-    stage1=dict(num_modules=1, num_branches=1, block='BOTTLENECK',
-                num_blocks=(1, ), num_channels=(8, )),
-    stage2=dict(num_modules=1, num_branches=2, block='BASIC',
-                num_blocks=(1, 1), num_channels=(8, 16)),
-    stage3=dict(num_modules=1, num_branches=3, block='BASIC',
-                num_blocks=(1, 1, 1), num_channels=(8, 16, 32)),
-    stage4=dict(num_modules=1, num_branches=4, block='BASIC',
-                num_blocks=(1, 1, 1, 1), num_channels=(8, 16, 32, 64)))
+    stage1=dict(
+        num_modules=1,
+        num_branches=1,
+        block='BOTTLENECK',
+        num_blocks=(1, ),
+        num_channels=(8, )),
+    stage2=dict(
+        num_modules=1,
+        num_branches=2,
+        block='BASIC',
+        num_blocks=(1, 1),
+        num_channels=(8, 16)),
+    stage3=dict(
+        num_modules=1,
+        num_branches=3,
+        block='BASIC',
+        num_blocks=(1, 1, 1),
+        num_channels=(8, 16, 32)),
+    stage4=dict(
+        num_modules=1,
+        num_branches=4,
+        block='BASIC',
+        num_blocks=(1, 1, 1, 1),
+        num_channels=(8, 16, 32, 64)))
 
 
 def test_fps_shape_gradient_and_multiscale_receptive_field():
@@ -71,11 +86,22 @@ def test_ere_value_shape_and_gradient():
 
 def test_ranet_resnet_keeps_resnet_parameter_names():
     plain = ResNet(depth=18, base_channels=8, stem_channels=16)
-    same = MODELS.build(dict(type='RANetResNet', fps=None, ere=None,
-                             depth=18, base_channels=8, stem_channels=16))
+    same = MODELS.build(
+        dict(
+            type='RANetResNet',
+            fps=None,
+            ere=None,
+            depth=18,
+            base_channels=8,
+            stem_channels=16))
     assert same.state_dict().keys() == plain.state_dict().keys()
-    ranet = MODELS.build(dict(type='RANetResNet', depth=18, base_channels=8,
-                              stem_channels=16, out_indices=(0, 3)))
+    ranet = MODELS.build(
+        dict(
+            type='RANetResNet',
+            depth=18,
+            base_channels=8,
+            stem_channels=16,
+            out_indices=(0, 3)))
     keys = set(ranet.state_dict())
     # all stage parameters of the plain ResNet are still there
     assert {k for k in plain.state_dict() if k.startswith('layer')} <= keys
@@ -96,8 +122,11 @@ def test_ranet_hrnet_shapes_and_names():
     plain = HRNet(extra=TINY_HRNET)
     ranet = MODELS.build(dict(type='RANetHRNet', extra=TINY_HRNET))
     keys = set(ranet.state_dict())
-    assert {k for k in plain.state_dict()
-            if k.startswith(('stage', 'layer1', 'transition'))} <= keys
+    assert {
+        k
+        for k in plain.state_dict()
+        if k.startswith(('stage', 'layer1', 'transition'))
+    } <= keys
     # stage 4 returns only its high-resolution branch: one ERE there
     assert any(k.startswith('stage4.ere.0.') for k in keys)
     assert not any(k.startswith('stage4.ere.1.') for k in keys)
@@ -119,8 +148,8 @@ def heatmap_at(points, size=16):
 
 
 def test_cvf_vote_drops_a_deflected_stage():
-    head = CascadeVotingFusionHead(8, 2, num_stages=3, vote_radius=2.,
-                                   deconv_out_channels=None)
+    head = CascadeVotingFusionHead(
+        8, 2, num_stages=3, vote_radius=2., deconv_out_channels=None)
     # joint 0: stages at x = 5, 6 and 13 -> vote 6; stage 3 (7 px) is
     # deflected. joint 1: all within 1 px of the vote -> all kept.
     stages = torch.stack([
@@ -130,33 +159,42 @@ def test_cvf_vote_drops_a_deflected_stage():
     ])[:, None]  # S, B=1, K, H, W
     fused, keep = head.vote(stages)
     assert keep[:, 0].tolist() == [[True, True], [True, True], [False, True]]
-    torch.testing.assert_close(fused[0, 0], (stages[0, 0, 0] +
-                                             stages[1, 0, 0]) / 2)
+    torch.testing.assert_close(fused[0, 0],
+                               (stages[0, 0, 0] + stages[1, 0, 0]) / 2)
     torch.testing.assert_close(fused[0, 1], stages[:, 0, 1].mean(0))
     # two stages that disagree: the one closer to the median stays
     # (median of 2 = their midpoint: equally close, both are kept)
-    fused2, keep2 = head.vote(stages[:2, :, :1] * torch.tensor(
-        [1., 2.])[:, None, None, None, None])
+    fused2, keep2 = head.vote(
+        stages[:2, :, :1] * torch.tensor([1., 2.])[:, None, None, None, None])
     assert keep2.all()
 
 
 def test_cvf_head_forward_loss_and_predict():
     torch.manual_seed(0)
-    codec = dict(type='MSRAHeatmap', input_size=(32, 32),
-                 heatmap_size=(8, 8), sigma=1)
-    head = MODELS.build(dict(
-        type='VisPredictHead',
-        pose_cfg=dict(type='CascadeVotingFusionHead', in_channels=16,
-                      out_channels=3, num_stages=2, refine_channels=8,
-                      deconv_out_channels=(8, ), deconv_kernel_sizes=(4, ),
-                      decoder=codec)))
+    codec = dict(
+        type='MSRAHeatmap', input_size=(32, 32), heatmap_size=(8, 8), sigma=1)
+    head = MODELS.build(
+        dict(
+            type='VisPredictHead',
+            pose_cfg=dict(
+                type='CascadeVotingFusionHead',
+                in_channels=16,
+                out_channels=3,
+                num_stages=2,
+                refine_channels=8,
+                deconv_out_channels=(8, ),
+                deconv_kernel_sizes=(4, ),
+                decoder=codec)))
     feats = (torch.randn(2, 16, 4, 4), )
     assert head.pose_head.forward_stages(feats).shape == (2, 2, 3, 8, 8)
     samples = []
     for _ in range(2):
-        s = PoseDataSample(metainfo=dict(
-            input_size=(32, 32), input_center=(16., 16.),
-            input_scale=(32., 32.), flip_indices=[0, 2, 1]))
+        s = PoseDataSample(
+            metainfo=dict(
+                input_size=(32, 32),
+                input_center=(16., 16.),
+                input_scale=(32., 32.),
+                flip_indices=[0, 2, 1]))
         s.gt_fields = PixelData(heatmaps=torch.rand(3, 8, 8))
         s.gt_instance_labels = InstanceData(
             keypoint_weights=torch.tensor([[1., 1., 0.]]))

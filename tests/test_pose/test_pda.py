@@ -21,8 +21,8 @@ def write_parsed_person(root, name='p0'):
     disk = (yy - 10)**2 + (xx - 20)**2 <= 8**2
     parsing[disk] = 14  # left arm
     image[disk] = (10, 220, 40)
-    cv2.imwrite(str(root / f'{name}.jpg'), image,
-                [cv2.IMWRITE_JPEG_QUALITY, 100])
+    cv2.imwrite(
+        str(root / f'{name}.jpg'), image, [cv2.IMWRITE_JPEG_QUALITY, 100])
     cv2.imwrite(str(root / f'{name}.png'), parsing)
     return str(root / f'{name}.jpg'), str(root / f'{name}.png')
 
@@ -30,8 +30,10 @@ def write_parsed_person(root, name='p0'):
 @pytest.fixture
 def library(tmp_path):
     pair = write_parsed_person(tmp_path)
-    count = build_part_library([pair], str(tmp_path / 'lib'),
-                               classes=(9, 14), min_area=10)
+    count = build_part_library([pair],
+                               str(tmp_path / 'lib'),
+                               classes=(9, 14),
+                               min_area=10)
     assert count == 2
     return str(tmp_path / 'lib')
 
@@ -42,8 +44,8 @@ def test_library_builder_cuts_masks_and_body_ratio(library):
     arm = read_part(parts['left_arm'])
     assert arm.shape == (17, 17, 4)  # the disk's box
     yy, xx = np.mgrid[:17, :17]
-    np.testing.assert_array_equal(arm[..., 3] > 0,
-                                  (yy - 8)**2 + (xx - 8)**2 <= 64)
+    np.testing.assert_array_equal(arm[..., 3] > 0, (yy - 8)**2 + (xx - 8)**2
+                                  <= 64)
     np.testing.assert_allclose(arm[8, 8, :3], (10, 220, 40), atol=4)
     assert arm[8, 8, 3] == 255 and arm[0, 0, 3] == 0
     assert parts['left_arm']['side'] == 'left'
@@ -87,8 +89,14 @@ def test_pda_changes_only_pasted_pixels_and_keeps_labels(library):
 def test_pda_blends_part_colour_with_soft_edge(library):
     """One unrotated arm disk at the visible joint (50, 60)."""
     pda = ParsingBasedDataAugmentation(
-        library, prob=1., num_parts=(1, 1), part_names=['left_arm'],
-        scale_jitter=0., max_rotate=0., max_shift=0., flip_prob=0.)
+        library,
+        prob=1.,
+        num_parts=(1, 1),
+        part_names=['left_arm'],
+        scale_jitter=0.,
+        max_rotate=0.,
+        max_shift=0.,
+        flip_prob=0.)
     data = sample()
     data['keypoints_visible'] = np.array([[1., 0., 0.]])
     np.random.seed(1)
@@ -101,8 +109,8 @@ def test_pda_blends_part_colour_with_soft_edge(library):
     # the box corners lie outside the disk: untouched background
     assert (img[y1, x1] == 90).all() and (img[y2 - 1, x2 - 1] == 90).all()
     # soft edge: somewhere between the centre and the corner a mixed value
-    diagonal = img[np.arange(y1, 61), np.linspace(x1, 50, 61 - y1).astype(
-        int), 1]
+    diagonal = img[np.arange(y1, 61),
+                   np.linspace(x1, 50, 61 - y1).astype(int), 1]
     assert ((diagonal > 95) & (diagonal < 215)).any()
 
 
@@ -127,8 +135,7 @@ def test_pda_probability_zero_is_identity(library):
 def write_index(root, parts):
     root.mkdir(exist_ok=True)
     with open(root / 'index.json', 'w') as f:
-        json.dump(dict(format='mmext-part-library', version=1, parts=parts),
-                  f)
+        json.dump(dict(format='mmext-part-library', version=1, parts=parts), f)
 
 
 def test_empty_or_malformed_library_errors(tmp_path, library):
@@ -137,21 +144,21 @@ def test_empty_or_malformed_library_errors(tmp_path, library):
     write_index(tmp_path / 'empty', [])
     with pytest.raises(ValueError, match='"parts" is empty'):
         ParsingBasedDataAugmentation(str(tmp_path / 'empty'))
-    write_index(tmp_path / 'nofield', [dict(file='a.png', name='x',
-                                            side='left')])
+    write_index(tmp_path / 'nofield',
+                [dict(file='a.png', name='x', side='left')])
     with pytest.raises(ValueError, match=r'parts\[0\] lacks \[.body_ratio.'):
         ParsingBasedDataAugmentation(str(tmp_path / 'nofield'))
-    write_index(tmp_path / 'badside', [dict(file='a.png', name='x',
-                                            side='up', body_ratio=0.3)])
+    write_index(tmp_path / 'badside',
+                [dict(file='a.png', name='x', side='up', body_ratio=0.3)])
     with pytest.raises(ValueError, match='side must be one of'):
         ParsingBasedDataAugmentation(str(tmp_path / 'badside'))
-    write_index(tmp_path / 'nofile', [dict(file='a.png', name='x',
-                                           side='left', body_ratio=0.3)])
+    write_index(tmp_path / 'nofile',
+                [dict(file='a.png', name='x', side='left', body_ratio=0.3)])
     with pytest.raises(FileNotFoundError, match='a.png does not exist'):
         ParsingBasedDataAugmentation(str(tmp_path / 'nofile'))
     rgb = tmp_path / 'rgb'
-    write_index(rgb, [dict(file='a.png', name='x', side='left',
-                           body_ratio=0.3)])
+    write_index(rgb,
+                [dict(file='a.png', name='x', side='left', body_ratio=0.3)])
     cv2.imwrite(str(rgb / 'a.png'), np.ones((5, 5, 3), np.uint8))
     pda = ParsingBasedDataAugmentation(str(rgb), prob=1.)
     with pytest.raises(ValueError, match='a.png must be an 8-bit RGBA'):
@@ -174,13 +181,17 @@ def test_part_library_tool(tmp_path):
     for i in range(2):
         img, seg = write_parsed_person(tmp_path / 'img', f'p{i}')
         osp.os.replace(seg, tmp_path / 'seg' / f'p{i}.png')
-    proc = subprocess.run(
-        [sys.executable, 'tools/dataset_converters/ranet_part_library.py',
-         str(tmp_path / 'img'), str(tmp_path / 'seg'), str(tmp_path / 'lib'),
-         '--classes', '14', '9', '--min-area', '10', '--with-person'],
-        cwd=root, capture_output=True, text=True)
+    proc = subprocess.run([
+        sys.executable, 'tools/dataset_converters/ranet_part_library.py',
+        str(tmp_path / 'img'),
+        str(tmp_path / 'seg'),
+        str(tmp_path / 'lib'), '--classes', '14', '9', '--min-area', '10',
+        '--with-person'
+    ],
+                          cwd=root,
+                          capture_output=True,
+                          text=True)
     assert proc.returncode == 0, proc.stderr
     assert '6 parts from 2 images' in proc.stdout
-    names = sorted(p['name'] for p in load_part_library(str(tmp_path /
-                                                            'lib')))
+    names = sorted(p['name'] for p in load_part_library(str(tmp_path / 'lib')))
     assert names == ['left_arm'] * 2 + ['pants'] * 2 + ['person'] * 2

@@ -35,12 +35,12 @@ from mmengine.analysis import get_model_complexity_info
 from mmengine.config import Config
 from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
+from mmpose.datasets import MpiiDataset
+from mmpose.registry import MODELS
 
 import mmext.pose  # noqa: F401
 from mmext.pose.datasets.ranet_quickstart import (prepare_quickstart_data,
                                                   render_sample)
-from mmpose.datasets import MpiiDataset
-from mmpose.registry import MODELS
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = {
@@ -93,17 +93,17 @@ def benchmark_models(args, device: str) -> None:
         x = torch.randn(n, 3, 256, 256, device=device)
         for name, seconds in latencies(models, x, args.repeats).items():
             stats[name][f'b{n}'] = seconds
-    header = ['model', 'params (M)', 'GFLOPs/crop'] + [
-        f'latency b{n} (ms)' for n in args.batch_sizes]
+    header = ['model', 'params (M)', 'GFLOPs/crop'
+              ] + [f'latency b{n} (ms)' for n in args.batch_sizes]
     rows = [[name, f'{v["params"] / 1e6:.2f}', f'{v["flops"] / 1e9:.2f}'] +
             [f'{1e3 * v[f"b{n}"]:.1f}' for n in args.batch_sizes]
             for name, v in stats.items()]
     ranet, base = stats['RANet-R50'], stats['SimpleBaseline-R50']
-    rows.append(['ratio RANet/SimpleBaseline',
-                 f'{ranet["params"] / base["params"]:.3f}',
-                 f'{ranet["flops"] / base["flops"]:.3f}'] +
-                [f'{ranet[f"b{n}"] / base[f"b{n}"]:.3f}'
-                 for n in args.batch_sizes])
+    rows.append([
+        'ratio RANet/SimpleBaseline',
+        f'{ranet["params"] / base["params"]:.3f}',
+        f'{ranet["flops"] / base["flops"]:.3f}'
+    ] + [f'{ranet[f"b{n}"] / base[f"b{n}"]:.3f}' for n in args.batch_sizes])
     print_table(header, rows)
 
 
@@ -115,8 +115,8 @@ def write_mpii_sized_images(root: str, count: int, size: int) -> str:
         img, ann = render_sample(rng, size)
         ann.pop('headbox')
         ann['image'] = f'{i + 1:09d}.jpg'
-        cv2.imwrite(osp.join(root, ann['image']), img,
-                    [cv2.IMWRITE_JPEG_QUALITY, 90])
+        cv2.imwrite(
+            osp.join(root, ann['image']), img, [cv2.IMWRITE_JPEG_QUALITY, 90])
         anns.append(ann)
     ann_file = osp.join(root, 'mpii_bench.json')
     with open(ann_file, 'w') as f:
@@ -127,8 +127,8 @@ def write_mpii_sized_images(root: str, count: int, size: int) -> str:
 def benchmark_pda(args) -> None:
     cfg = Config.fromfile(osp.join(ROOT, CONFIGS['RANet-R50']))
     pipeline = cfg.train_dataloader.dataset.pipeline
-    pda_index = [s['type'] for s in pipeline].index(
-        'ParsingBasedDataAugmentation')
+    pda_index = [s['type']
+                 for s in pipeline].index('ParsingBasedDataAugmentation')
     with tempfile.TemporaryDirectory() as tmp:
         library = osp.join(
             prepare_quickstart_data(osp.join(tmp, 'ranet')), 'part_library')
@@ -159,16 +159,19 @@ def benchmark_pda(args) -> None:
     rows = []
     for name, t in times.items():
         seconds = statistics.median(t)
-        rows.append([name, f'{len(infos) / seconds:.1f}',
-                     f'{100 * (seconds / base - 1):+.1f} %'])
+        rows.append([
+            name, f'{len(infos) / seconds:.1f}',
+            f'{100 * (seconds / base - 1):+.1f} %'
+        ])
     print(f'\ntraining pipeline on {len(infos)} images of '
           f'{args.pda_image_size}x{args.pda_image_size}, 1 process')
     print_table(header, rows)
 
 
 def print_table(header: list, rows: list) -> None:
-    widths = [max(len(r[i]) for r in rows + [header])
-              for i in range(len(header))]
+    widths = [
+        max(len(r[i]) for r in rows + [header]) for i in range(len(header))
+    ]
     for row in [header] + rows:
         print(' | '.join(c.ljust(w) for c, w in zip(row, widths)))
 

@@ -28,7 +28,8 @@ from mmext.pose.datasets.part_library import (DEFAULT_CLASSES, LIP_CLASSES,
 IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp')
 
 
-def pair_files(img_dir: str, parsing_dir: str,
+def pair_files(img_dir: str,
+               parsing_dir: str,
                max_images: Optional[int] = None) -> List[Tuple[str, str]]:
     """Match every label map with its image by file stem.
 
@@ -64,13 +65,21 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('parsing_dir', help='folder of LIP label maps')
     parser.add_argument('out_dir', help='part library root to write')
     parser.add_argument(
-        '--classes', type=int, nargs='+', default=list(DEFAULT_CLASSES),
-        help='LIP label ids to cut: ' + ', '.join(
-            f'{k} {v[0]}' for k, v in LIP_CLASSES.items()))
-    parser.add_argument('--min-area', type=int, default=400,
-                        help='smallest part mask kept, in pixels')
-    parser.add_argument('--with-person', action='store_true',
-                        help='also cut whole persons ("nearby person")')
+        '--classes',
+        type=int,
+        nargs='+',
+        default=list(DEFAULT_CLASSES),
+        help='LIP label ids to cut: ' +
+        ', '.join(f'{k} {v[0]}' for k, v in LIP_CLASSES.items()))
+    parser.add_argument(
+        '--min-area',
+        type=int,
+        default=400,
+        help='smallest part mask kept, in pixels')
+    parser.add_argument(
+        '--with-person',
+        action='store_true',
+        help='also cut whole persons ("nearby person")')
     parser.add_argument('--max-images', type=int, default=None)
     return parser.parse_args()
 

@@ -6,25 +6,27 @@ from typing import List, Tuple
 import numpy as np
 from mmengine.fileio import exists, get_local_path
 from mmengine.logging import print_log
-from scipy.io import loadmat
-
-from mmpose.registry import DATASETS
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
+from mmpose.registry import DATASETS
+from scipy.io import loadmat
 
 #: LSP's 14 joints in the order of ``joints.mat``.
 LSP_KEYPOINTS = ('right_ankle', 'right_knee', 'right_hip', 'left_hip',
                  'left_knee', 'left_ankle', 'right_wrist', 'right_elbow',
-                 'right_shoulder', 'left_shoulder', 'left_elbow',
-                 'left_wrist', 'neck', 'head_top')
+                 'right_shoulder', 'left_shoulder', 'left_elbow', 'left_wrist',
+                 'neck', 'head_top')
 
-_UPPER = {'right_wrist', 'right_elbow', 'right_shoulder', 'left_shoulder',
-          'left_elbow', 'left_wrist', 'neck', 'head_top'}
+_UPPER = {
+    'right_wrist', 'right_elbow', 'right_shoulder', 'left_shoulder',
+    'left_elbow', 'left_wrist', 'neck', 'head_top'
+}
 _LINKS = (('right_ankle', 'right_knee'), ('right_knee', 'right_hip'),
-          ('right_hip', 'left_hip'), ('left_hip', 'left_knee'),
-          ('left_knee', 'left_ankle'), ('right_hip', 'right_shoulder'),
-          ('left_hip', 'left_shoulder'), ('right_wrist', 'right_elbow'),
-          ('right_elbow', 'right_shoulder'), ('right_shoulder', 'neck'),
-          ('left_shoulder', 'neck'), ('left_shoulder', 'left_elbow'),
+          ('right_hip', 'left_hip'), ('left_hip', 'left_knee'), ('left_knee',
+                                                                 'left_ankle'),
+          ('right_hip', 'right_shoulder'), ('left_hip', 'left_shoulder'),
+          ('right_wrist', 'right_elbow'), ('right_elbow', 'right_shoulder'),
+          ('right_shoulder',
+           'neck'), ('left_shoulder', 'neck'), ('left_shoulder', 'left_elbow'),
           ('left_elbow', 'left_wrist'), ('neck', 'head_top'))
 
 
@@ -57,7 +59,8 @@ LSP_METAINFO = dict(
         year='2010',
         homepage='http://sam.johnson.io/research/lsp.html'),
     keypoint_info={
-        i: dict(
+        i:
+        dict(
             name=name,
             id=i,
             color=_color(name),
@@ -69,10 +72,13 @@ LSP_METAINFO = dict(
         i: dict(link=link, id=i, color=_color(link[0]))
         for i, link in enumerate(_LINKS)
     },
-    joint_weights=[1.5, 1.2, 1., 1., 1.2, 1.5, 1.5, 1.2, 1., 1., 1.2, 1.5,
-                   1., 1.],
-    sigmas=[0.089, 0.083, 0.107, 0.107, 0.083, 0.089, 0.062, 0.072, 0.079,
-            0.079, 0.072, 0.062, 0.079, 0.026])
+    joint_weights=[
+        1.5, 1.2, 1., 1., 1.2, 1.5, 1.5, 1.2, 1., 1., 1.2, 1.5, 1., 1.
+    ],
+    sigmas=[
+        0.089, 0.083, 0.107, 0.107, 0.083, 0.089, 0.062, 0.072, 0.079, 0.079,
+        0.072, 0.062, 0.079, 0.026
+    ])
 
 
 @DATASETS.register_module()
@@ -130,8 +136,9 @@ class LspDataset(BaseCocoStyleDataset):
     """
 
     METAINFO: dict = LSP_METAINFO
-    SPLITS = dict(lsp=dict(train=(0, 1000), test=(1000, 2000)),
-                  lspet=dict(train=(0, None)))
+    SPLITS = dict(
+        lsp=dict(train=(0, 1000), test=(1000, 2000)),
+        lspet=dict(train=(0, None)))
 
     def __init__(self,
                  ann_file: str = '',
@@ -240,5 +247,6 @@ class LspDataset(BaseCocoStyleDataset):
                 f'LspDataset: {len(skipped)} images of {self.ann_file} have '
                 f'no visible joint, hence no person box, and are skipped: '
                 f'{skipped[:5]}{" ..." if len(skipped) > 5 else ""}',
-                logger='current', level=logging.WARNING)
+                logger='current',
+                level=logging.WARNING)
         return instance_list, image_list

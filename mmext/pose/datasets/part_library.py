@@ -35,13 +35,24 @@ SIDES = ('left', 'right', 'none')
 
 #: LIP (Look Into Person) parsing labels: id -> (part name, side).
 LIP_CLASSES: Dict[int, Tuple[str, str]] = {
-    1: ('hat', 'none'), 2: ('hair', 'none'), 3: ('glove', 'none'),
-    4: ('sunglasses', 'none'), 5: ('upper_clothes', 'none'),
-    6: ('dress', 'none'), 7: ('coat', 'none'), 8: ('socks', 'none'),
-    9: ('pants', 'none'), 10: ('jumpsuits', 'none'), 11: ('scarf', 'none'),
-    12: ('skirt', 'none'), 13: ('face', 'none'), 14: ('left_arm', 'left'),
-    15: ('right_arm', 'right'), 16: ('left_leg', 'left'),
-    17: ('right_leg', 'right'), 18: ('left_shoe', 'left'),
+    1: ('hat', 'none'),
+    2: ('hair', 'none'),
+    3: ('glove', 'none'),
+    4: ('sunglasses', 'none'),
+    5: ('upper_clothes', 'none'),
+    6: ('dress', 'none'),
+    7: ('coat', 'none'),
+    8: ('socks', 'none'),
+    9: ('pants', 'none'),
+    10: ('jumpsuits', 'none'),
+    11: ('scarf', 'none'),
+    12: ('skirt', 'none'),
+    13: ('face', 'none'),
+    14: ('left_arm', 'left'),
+    15: ('right_arm', 'right'),
+    16: ('left_leg', 'left'),
+    17: ('right_leg', 'right'),
+    18: ('left_shoe', 'left'),
     19: ('right_shoe', 'right')
 }
 #: Default classes cut into the library: limbs (symmetric look-alikes),
@@ -92,12 +103,17 @@ def cut_parts(image: np.ndarray,
         if mask.sum() < min_area:
             continue
         diag, (x1, y1, x2, y2) = _box_diagonal(mask)
-        crop = np.concatenate(
-            [image[y1:y2, x1:x2],
-             mask[y1:y2, x1:x2, None].astype(np.uint8) * 255], axis=2)
+        crop = np.concatenate([
+            image[y1:y2, x1:x2],
+            mask[y1:y2, x1:x2, None].astype(np.uint8) * 255
+        ],
+                              axis=2)
         parts.append(
-            dict(name=name, side=side, body_ratio=diag / person_diag,
-                 image=crop))
+            dict(
+                name=name,
+                side=side,
+                body_ratio=diag / person_diag,
+                image=crop))
     return parts
 
 
@@ -145,12 +161,20 @@ def build_part_library(samples: Iterable[Tuple[str, str]],
             file = f'parts/{len(entries):06d}_{part["name"]}.png'
             cv2.imwrite(osp.join(out_dir, file), part['image'])
             entries.append(
-                dict(file=file, name=part['name'], side=part['side'],
-                     body_ratio=round(part['body_ratio'], 4), source=source))
+                dict(
+                    file=file,
+                    name=part['name'],
+                    side=part['side'],
+                    body_ratio=round(part['body_ratio'], 4),
+                    source=source))
     with open(osp.join(out_dir, 'index.json'), 'w') as f:
         json.dump(
-            dict(format=PART_LIBRARY_FORMAT, version=PART_LIBRARY_VERSION,
-                 parts=entries), f, indent=1)
+            dict(
+                format=PART_LIBRARY_FORMAT,
+                version=PART_LIBRARY_VERSION,
+                parts=entries),
+            f,
+            indent=1)
     return len(entries)
 
 
@@ -184,8 +208,8 @@ def load_part_library(root: str) -> List[dict]:
     except json.JSONDecodeError as err:
         raise ValueError(f'part library {index_file}: not valid JSON: '
                          f'{err}') from err
-    if not isinstance(index, dict) or index.get(
-            'format') != PART_LIBRARY_FORMAT:
+    if not isinstance(index,
+                      dict) or index.get('format') != PART_LIBRARY_FORMAT:
         raise ValueError(f'part library {index_file}: expected an object '
                          f'with "format": "{PART_LIBRARY_FORMAT}"')
     if index.get('version') != PART_LIBRARY_VERSION:
@@ -204,8 +228,9 @@ def load_part_library(root: str) -> List[dict]:
         where = f'part library {index_file}: parts[{i}]'
         if not isinstance(entry, dict):
             raise ValueError(f'{where} must be an object')
-        missing = [k for k in ('file', 'name', 'side', 'body_ratio')
-                   if k not in entry]
+        missing = [
+            k for k in ('file', 'name', 'side', 'body_ratio') if k not in entry
+        ]
         if missing:
             raise ValueError(f'{where} lacks {missing}')
         if entry['side'] not in SIDES:
@@ -220,8 +245,12 @@ def load_part_library(root: str) -> List[dict]:
         if not osp.isfile(path):
             raise FileNotFoundError(f'{where}: {path} does not exist')
         parts.append(
-            dict(name=str(entry['name']), side=entry['side'],
-                 body_ratio=float(ratio), file=entry['file'], path=path))
+            dict(
+                name=str(entry['name']),
+                side=entry['side'],
+                body_ratio=float(ratio),
+                file=entry['file'],
+                path=path))
     return parts
 
 

@@ -69,19 +69,19 @@ def sample_pose(rng: np.random.Generator, height: float,
     j[PELVIS] = center + np.array([0, 0.08 * height])
     j[THORAX] = j[PELVIS] + 0.30 * height * up
     j[NECK] = j[THORAX] + 0.06 * height * up
-    j[HEAD] = j[NECK] + 0.15 * height * _unit(np.pi + tilt + rng.normal(
-        0, 0.15))
+    j[HEAD] = j[NECK] + 0.15 * height * _unit(np.pi + tilt +
+                                              rng.normal(0, 0.15))
     for hip, sho, sign in ((R_HIP, R_SHO, -1), (L_HIP, L_SHO, 1)):
         j[hip] = j[PELVIS] + sign * 0.08 * height * side
         j[sho] = j[THORAX] + sign * 0.11 * height * side
-    for sho, elb, wri, sign in ((R_SHO, R_ELB, R_WRI, -1),
-                                (L_SHO, L_ELB, L_WRI, 1)):
+    for sho, elb, wri, sign in ((R_SHO, R_ELB, R_WRI, -1), (L_SHO, L_ELB,
+                                                            L_WRI, 1)):
         upper = sign * rng.uniform(-0.6, 2.2)
         fore = upper + sign * rng.uniform(-1.6, 1.2)
         j[elb] = j[sho] + 0.17 * height * _unit(upper)
         j[wri] = j[elb] + 0.15 * height * _unit(fore)
-    for hip, kne, ank, sign in ((R_HIP, R_KNE, R_ANK, -1),
-                                (L_HIP, L_KNE, L_ANK, 1)):
+    for hip, kne, ank, sign in ((R_HIP, R_KNE, R_ANK, -1), (L_HIP, L_KNE,
+                                                            L_ANK, 1)):
         thigh = sign * rng.uniform(-0.25, 0.7)
         shin = thigh + sign * rng.uniform(-0.7, 0.35)
         j[kne] = j[hip] + 0.24 * height * _unit(thigh)
@@ -97,15 +97,22 @@ def sample_colours(rng: np.random.Generator) -> Dict[str, tuple]:
     }
 
 
-def draw_person(img: np.ndarray, joints: np.ndarray, colours: dict,
-                height: float, label: Optional[np.ndarray] = None,
-                parts: Tuple[str, ...] = ('leg', 'torso', 'arm',
-                                          'head')) -> None:
+def draw_person(
+    img: np.ndarray,
+    joints: np.ndarray,
+    colours: dict,
+    height: float,
+    label: Optional[np.ndarray] = None,
+    parts: Tuple[str, ...] = ('leg', 'torso', 'arm', 'head')
+) -> None:
     """Draw a stick figure (and its LIP labels into ``label``) in place."""
     width = max(2, int(round(0.07 * height)))
     pts = np.rint(joints).astype(np.int32)
-    order = [('leg', l) for l in LIMBS if l[2] == 'leg'] + [('torso', None)] \
-        + [('arm', l) for l in LIMBS if l[2] == 'arm'] + [('head', None)]
+    # back to front: legs, torso, arms, head
+    order = ([('leg', limb)
+              for limb in LIMBS if limb[2] == 'leg'] + [('torso', None)] +
+             [('arm', limb)
+              for limb in LIMBS if limb[2] == 'arm'] + [('head', None)])
     for part, limb in order:
         if part not in parts:
             continue
@@ -115,10 +122,11 @@ def draw_person(img: np.ndarray, joints: np.ndarray, colours: dict,
             if label is not None:
                 cv2.fillConvexPoly(label, quad, LIP_TORSO)
         elif part == 'head':
-            centre = tuple(int(v) for v in np.rint(
-                (joints[NECK] + joints[HEAD]) / 2))
-            radius = max(2, int(round(
-                0.5 * np.linalg.norm(joints[HEAD] - joints[NECK]))))
+            centre = tuple(
+                int(v) for v in np.rint((joints[NECK] + joints[HEAD]) / 2))
+            radius = max(
+                2,
+                int(round(0.5 * np.linalg.norm(joints[HEAD] - joints[NECK]))))
             cv2.circle(img, centre, radius, colours['head'], -1, cv2.LINE_AA)
             if label is not None:
                 cv2.circle(label, centre, radius, LIP_FACE, -1)
@@ -148,10 +156,9 @@ def render_sample(rng: np.random.Generator,
     img = background(rng, size)
     if rng.random() < 0.7:  # a nearby person, behind the target
         offset = rng.choice([-1, 1]) * rng.uniform(0.3, 0.55) * height
-        other = sample_pose(rng, height * rng.uniform(0.85, 1.1),
-                            centre + np.array([offset, rng.normal(0, 5)]))
-        other_colours = colours if rng.random() < 0.5 else sample_colours(
-            rng)
+        other = sample_pose(rng, height * rng.uniform(0.85, 1.1), centre +
+                            np.array([offset, rng.normal(0, 5)]))
+        other_colours = colours if rng.random() < 0.5 else sample_colours(rng)
         draw_person(img, other, other_colours, height)
     draw_person(img, joints, colours, height)
     for _ in range(rng.integers(0, 3)):  # stray look-alike limbs
@@ -176,8 +183,8 @@ def render_sample(rng: np.random.Generator,
         joints=np.where(inside[:, None], joints + 1, -1).round(2).tolist(),
         scale=round(float((hi - lo).max() * 1.1 / 200), 4),
         center=((lo + hi) / 2 + 1).round(2).tolist(),
-        headbox=np.concatenate([head_c - head_len / 2,
-                                head_c + head_len / 2]) + 1)
+        headbox=np.concatenate([head_c - head_len / 2, head_c + head_len / 2])
+        + 1)
     return img, ann
 
 
@@ -187,8 +194,9 @@ def _write_split(root: str, rng: np.random.Generator, count: int,
     for i in range(count):
         img, ann = render_sample(rng)
         name = f'{first_id + i:09d}.jpg'
-        cv2.imwrite(osp.join(root, 'images', name), img,
-                    [cv2.IMWRITE_JPEG_QUALITY, 95])
+        cv2.imwrite(
+            osp.join(root, 'images', name), img,
+            [cv2.IMWRITE_JPEG_QUALITY, 95])
         ann['image'] = name
         anns.append(ann)
     return anns
@@ -206,8 +214,9 @@ def _write_lip(root: str, rng: np.random.Generator, count: int) -> None:
         label = np.zeros((size, size), np.uint8)
         draw_person(img, joints, sample_colours(rng), height, label)
         name = f'lip_{i:04d}'
-        cv2.imwrite(osp.join(root, 'images', name + '.jpg'), img,
-                    [cv2.IMWRITE_JPEG_QUALITY, 95])
+        cv2.imwrite(
+            osp.join(root, 'images', name + '.jpg'), img,
+            [cv2.IMWRITE_JPEG_QUALITY, 95])
         cv2.imwrite(osp.join(root, 'segmentations', name + '.png'), label)
 
 
@@ -220,8 +229,7 @@ def _write(root: str, seed: int) -> None:
     headboxes = np.stack([a.pop('headbox') for a in val]).reshape(-1, 2, 2)
     for a in train:  # MPII's training set has no head boxes file
         a.pop('headbox')
-    for name, anns in (('mpii_train.json', train),
-                       ('mpii_val.json', val)):
+    for name, anns in (('mpii_train.json', train), ('mpii_val.json', val)):
         with open(osp.join(root, 'annotations', name), 'w') as f:
             json.dump(anns, f)
     joints = np.array([a['joints'] for a in val])  # N, 16, 2
@@ -234,12 +242,17 @@ def _write(root: str, seed: int) -> None:
                                       for a in val]).T))  # 16, N
     lip = osp.join(root, 'lip')
     _write_lip(lip, rng, NUM_LIBRARY_SOURCES)
-    pairs = [(osp.join(lip, 'images', osp.basename(p)[:-4] + '.jpg'), p)
-             for p in sorted(glob.glob(osp.join(lip, 'segmentations',
-                                                '*.png')))]
-    build_part_library(pairs, osp.join(root, 'part_library'),
-                       classes=(5, 13, 14, 15, 16, 17), min_area=20,
-                       with_person=True)
+    pairs = [
+        (osp.join(lip, 'images',
+                  osp.basename(p)[:-4] + '.jpg'), p)
+        for p in sorted(glob.glob(osp.join(lip, 'segmentations', '*.png')))
+    ]
+    build_part_library(
+        pairs,
+        osp.join(root, 'part_library'),
+        classes=(5, 13, 14, 15, 16, 17),
+        min_area=20,
+        with_person=True)
 
 
 def prepare_quickstart_data(data_root: str, seed: int = 1905) -> str:

@@ -4,8 +4,8 @@ from typing import Optional, Sequence, Tuple
 import cv2
 import numpy as np
 from mmcv.transforms import BaseTransform
-
 from mmpose.registry import TRANSFORMS
+
 from ..part_library import load_part_library, read_part
 
 
@@ -128,8 +128,10 @@ class ParsingBasedDataAugmentation(BaseTransform):
             return None
         matrix[:, 2] -= (x1, y1)
         warped = cv2.warpAffine(
-            part, matrix, (int(x2 - x1), int(y2 - y1)),
-            flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+            part,
+            matrix, (int(x2 - x1), int(y2 - y1)),
+            flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_CONSTANT,
             borderValue=0)
         *colour, alpha = cv2.split(warped)
         k = max(3, int(self.soft_edge * size) // 2 * 2 + 1)
@@ -137,9 +139,8 @@ class ParsingBasedDataAugmentation(BaseTransform):
         alpha = cv2.GaussianBlur(
             alpha.astype(np.float32) * (1 / 255.), (k, k), 0)
         # img * (1 - a) + part * a, rounded and saturated to uint8
-        img[y1:y2, x1:x2] = cv2.blendLinear(cv2.merge(colour),
-                                            img[y1:y2, x1:x2], alpha,
-                                            1 - alpha)
+        img[y1:y2, x1:x2] = cv2.blendLinear(
+            cv2.merge(colour), img[y1:y2, x1:x2], alpha, 1 - alpha)
         return np.array([x1, y1, x2, y2])
 
     def transform(self, results: dict) -> dict:
@@ -168,8 +169,8 @@ class ParsingBasedDataAugmentation(BaseTransform):
             len(keypoints), -1)[:, 0] > 0
         diag = float(np.hypot(*(bbox[2:] - bbox[:2])))
         touched = []
-        for _ in range(np.random.randint(self.num_parts[0],
-                                         self.num_parts[1] + 1)):
+        for _ in range(
+                np.random.randint(self.num_parts[0], self.num_parts[1] + 1)):
             entry = self.parts[np.random.randint(len(self.parts))]
             part = read_part(entry)
             if np.random.rand() < self.flip_prob:

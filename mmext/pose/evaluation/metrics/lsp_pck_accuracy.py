@@ -3,15 +3,19 @@ from typing import Dict, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine.logging import MMLogger, print_log
-
 from mmpose.evaluation.functional import keypoint_pck_accuracy
 from mmpose.evaluation.metrics import PCKAccuracy
 from mmpose.registry import METRICS
 
 #: LSP joint pairs averaged into the per-part scores that papers report.
 LSP_PARTS = dict(
-    Head=(13, 12), Shoulder=(8, 9), Elbow=(7, 10), Wrist=(6, 11),
-    Hip=(2, 3), Knee=(1, 4), Ankle=(0, 5))
+    Head=(13, 12),
+    Shoulder=(8, 9),
+    Elbow=(7, 10),
+    Wrist=(6, 11),
+    Hip=(2, 3),
+    Knee=(1, 4),
+    Ankle=(0, 5))
 
 
 @METRICS.register_module()
@@ -116,7 +120,9 @@ class LspPCKAccuracy(PCKAccuracy):
                 f'LspPCKAccuracy: {int((~usable).sum())} of {len(usable)} '
                 f'persons have a ground-truth torso (joints '
                 f'{self.torso_indices}) under {self.min_torso} px and are '
-                'not scored', logger=logger, level=30)
+                'not scored',
+                logger=logger,
+                level=30)
         pred, gt, mask, torso = (pred[usable], gt[usable], mask[usable],
                                  torso[usable])
         if not mask.any():
@@ -133,8 +139,10 @@ class LspPCKAccuracy(PCKAccuracy):
         counts = mask.sum(axis=0)
         weights = counts / counts.sum()
         pck = per_joint(self.thr)
-        metrics = {f'{name} PCK': float(np.nanmean(pck[list(joints)]))
-                   for name, joints in self.parts.items()}
+        metrics = {
+            f'{name} PCK': float(np.nanmean(pck[list(joints)]))
+            for name, joints in self.parts.items()
+        }
         metrics['PCK'] = float(np.nansum(pck * weights))
         metrics[f'PCK@{self.thr / 2:g}'] = float(
             np.nansum(per_joint(self.thr / 2) * weights))

@@ -1,10 +1,10 @@
 """ResNet with RANet's feature pyramid stem and effective regions."""
 from typing import Optional, Sequence
 
-from torch import nn
-
 from mmpose.models.backbones import ResNet
 from mmpose.registry import MODELS
+from torch import nn
+
 from .region_aware import append_ere, build_fps
 
 

@@ -1,9 +1,8 @@
 """Helpers that fit RANet's FPS and ERE into mmpose backbones."""
 from typing import List, Optional, Sequence
 
-from torch import Tensor, nn
-
 from mmpose.registry import MODELS
+from torch import Tensor, nn
 
 
 class BranchwiseERE(nn.ModuleList):

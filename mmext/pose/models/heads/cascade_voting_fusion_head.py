@@ -3,13 +3,12 @@ from typing import Optional, Sequence, Tuple
 
 import torch
 from mmcv.cnn import ConvModule
-from torch import Tensor, nn
-
 from mmpose.evaluation.functional import pose_pck_accuracy
 from mmpose.models.heads import HeatmapHead
 from mmpose.registry import MODELS
 from mmpose.utils.tensor_utils import to_numpy
 from mmpose.utils.typing import ConfigType, OptSampleList
+from torch import Tensor, nn
 
 
 @MODELS.register_module()
@@ -81,9 +80,12 @@ class CascadeVotingFusionHead(HeatmapHead):
         stages = []
         for _ in range(num_stages - 1):
             layers = [
-                ConvModule(feat_channels + out_channels if i == 0 else width,
-                           width, 3, padding=1, norm_cfg=dict(type='BN'))
-                for i in range(refine_num_convs)
+                ConvModule(
+                    feat_channels + out_channels if i == 0 else width,
+                    width,
+                    3,
+                    padding=1,
+                    norm_cfg=dict(type='BN')) for i in range(refine_num_convs)
             ]
             last = width if refine_num_convs else feat_channels + out_channels
             layers.append(nn.Conv2d(last, out_channels, 1))
@@ -117,8 +119,8 @@ class CascadeVotingFusionHead(HeatmapHead):
         """
         width = stage_heatmaps.shape[-1]
         index = stage_heatmaps.flatten(3).argmax(dim=3)  # S, B, K
-        coords = torch.stack([index % width, index // width], dim=-1).to(
-            stage_heatmaps.dtype)
+        coords = torch.stack([index % width, index // width],
+                             dim=-1).to(stage_heatmaps.dtype)
         voted = torch.quantile(coords, 0.5, dim=0)  # B, K, 2
         distance = (coords - voted).norm(dim=-1)  # S, B, K
         keep = (distance <= self.vote_radius) | (
@@ -153,10 +155,10 @@ class CascadeVotingFusionHead(HeatmapHead):
         keypoint_weights = torch.cat([
             d.gt_instance_labels.keypoint_weights for d in batch_data_samples
         ])
-        loss = sum(
-            weight * self.loss_module(heatmaps, gt_heatmaps, keypoint_weights)
-            for weight, heatmaps in zip(self.stage_loss_weights,
-                                        stage_heatmaps))
+        loss = sum(weight *
+                   self.loss_module(heatmaps, gt_heatmaps, keypoint_weights)
+                   for weight, heatmaps in zip(self.stage_loss_weights,
+                                               stage_heatmaps))
         losses = dict(loss_kpt=loss)
         if train_cfg.get('compute_acc', True):
             _, avg_acc, _ = pose_pck_accuracy(

@@ -3,9 +3,8 @@ from typing import Optional
 
 from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
-from torch import Tensor, nn
-
 from mmpose.registry import MODELS
+from torch import Tensor, nn
 
 
 @MODELS.register_module()
@@ -51,7 +50,11 @@ class EffectiveRegionExtraction(BaseModule):
         self.num_regions = num_regions
         self.reduce = ConvModule(channels, hidden, 1, norm_cfg=norm_cfg)
         self.context = ConvModule(
-            hidden, hidden, 3, padding=dilation, dilation=dilation,
+            hidden,
+            hidden,
+            3,
+            padding=dilation,
+            dilation=dilation,
             norm_cfg=norm_cfg)
         self.region_logits = nn.Conv2d(hidden, num_regions, 1)
 

@@ -5,9 +5,8 @@ import torch
 import torch.nn.functional as F
 from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
-from torch import Tensor
-
 from mmpose.registry import MODELS
+from torch import Tensor
 
 
 @MODELS.register_module()
@@ -55,9 +54,15 @@ class FeaturePyramidStem(BaseModule):
         self.out_channels = out_channels
 
         def conv(cin, cout, kernel, stride=1, act_cfg=dict(type='ReLU')):
-            return ConvModule(cin, cout, kernel, stride=stride,
-                              padding=kernel // 2, conv_cfg=conv_cfg,
-                              norm_cfg=norm_cfg, act_cfg=act_cfg)
+            return ConvModule(
+                cin,
+                cout,
+                kernel,
+                stride=stride,
+                padding=kernel // 2,
+                conv_cfg=conv_cfg,
+                norm_cfg=norm_cfg,
+                act_cfg=act_cfg)
 
         self.level2 = conv(in_channels, mid, 3, 2)
         self.level4 = conv(mid, mid, 3, 2)
@@ -80,7 +85,7 @@ class FeaturePyramidStem(BaseModule):
         p2 = self.level2(x)
         p4 = self.level4(p2)
         p8 = self.level8(p4)
-        up8 = F.interpolate(p8, size=p4.shape[2:], mode='bilinear',
-                            align_corners=False)
+        up8 = F.interpolate(
+            p8, size=p4.shape[2:], mode='bilinear', align_corners=False)
         fused = self.fuse(torch.cat([self.down2(p2), p4, up8], dim=1))
         return self.out(fused)
