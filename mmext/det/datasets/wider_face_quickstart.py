@@ -15,7 +15,7 @@ in the exact on-disk layout of the WIDER FACE release, so
 
 Events are four real WIDER event names (``0--Parade``, ...); image names
 follow the official pattern, e.g. ``0--Parade/0_Parade_val_4.jpg``.
-Images are 320 x 240 or 288 x 256 textured backgrounds with coloured
+Images are 320 x 240 or 288 x 256 tinted grey textures with coloured
 rectangles and discs as distractors and up to six faces: a skin-coloured
 ellipse with hair, two eyes, eyebrows and a mouth.  Face heights come from
 four ranges, scaled down from WIDER's to the small images: large
@@ -49,7 +49,7 @@ from mmext.det.evaluation.functional.wider_face_eval import (
 
 #: Bumped when the generated data changes; a cache of another version is
 #: rewritten.
-VERSION = '1'
+VERSION = '2'
 NUM_IMAGES = dict(train=48, val=24, test=8)
 EVENTS = ('0--Parade', '1--Handshaking', '2--Demonstration', '4--Dancing')
 SIZES = ((320, 240), (288, 256))  # (width, height)
@@ -60,18 +60,19 @@ _MARKER = '.complete'
 
 def _background(rng: np.random.Generator, width: int,
                 height: int) -> np.ndarray:
-    """Smooth coloured noise plus fine grain and distractor shapes."""
-    coarse = rng.uniform(40, 215, (height // 16 + 1, width // 16 + 1, 3))
+    """Smooth grey texture, a colour tint, fine grain and distractors."""
+    coarse = rng.uniform(60, 190, (height // 16 + 1, width // 16 + 1, 1))
     image = cv2.resize(coarse, (width, height), interpolation=cv2.INTER_CUBIC)
-    image += rng.normal(0, 8, image.shape)
+    image = image[..., None] + rng.uniform(-20, 20, 3)
+    image += rng.normal(0, 6, image.shape)
     image = np.clip(image, 0, 255).astype(np.uint8)
-    for _ in range(int(rng.integers(3, 9))):
+    for _ in range(int(rng.integers(2, 7))):
         color = tuple(int(c) for c in rng.integers(0, 256, 3))
         x, y = int(rng.integers(0, width)), int(rng.integers(0, height))
         size = int(rng.integers(6, 50))
         if rng.random() < .5:
-            cv2.rectangle(image, (x, y), (x + size, y + int(size * .7)), color,
-                          -1)
+            cv2.rectangle(image, (x, y), (x + size, y + int(size * .7)),
+                          color, -1)
         else:
             cv2.circle(image, (x, y), size // 2, color, -1)
     return image

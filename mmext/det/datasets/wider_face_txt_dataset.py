@@ -74,24 +74,30 @@ def parse_wider_face_bbx_gt(path: str,
                     f'the file ends after {len(lines) - begin}')
         images.append(name)
         spans.append((begin, begin + count))
-    rows = [lines[k].split() for b, e in spans for k in range(b, e)]
-    try:
-        faces = np.array(rows, dtype=np.float64).reshape(-1, len(FACE_FIELDS))
-    except ValueError:
+    rows = [lines[k] for b, e in spans for k in range(b, e)]
+    faces = np.zeros((0, len(FACE_FIELDS)))
+    if rows:
+        try:  # numpy's C parser; it skips empty lines, so count the rows
+            faces = np.loadtxt(
+                rows, dtype=np.float64, comments=None,
+                ndmin=2).reshape(-1, len(FACE_FIELDS))
+        except ValueError:
+            faces = faces[:0]
+    if len(faces) != len(rows):  # find and name the offending line
         line_nos = [k + 1 for b, e in spans for k in range(b, e)]
+        values = []
         for line_no, row in zip(line_nos, rows):
-            if len(row) != len(FACE_FIELDS):
+            fields = row.split()
+            if len(fields) != len(FACE_FIELDS):
                 raise _error(
                     path, line_no, f'expected {len(FACE_FIELDS)} fields '
-                    f'({" ".join(FACE_FIELDS)}), got {lines[line_no - 1]!r}'
-                ) from None
+                    f'({" ".join(FACE_FIELDS)}), got {row!r}')
             try:
-                [float(v) for v in row]
+                values.append([float(v) for v in fields])
             except ValueError:
-                raise _error(
-                    path, line_no,
-                    f'not a number in {lines[line_no - 1]!r}') from None
-        raise
+                raise _error(path, line_no,
+                             f'not a number in {row!r}') from None
+        faces = np.array(values, dtype=np.float64)
     offsets = np.cumsum([0] + [e - b for b, e in spans])
     return images, [
         faces[offsets[k]:offsets[k + 1]] for k in range(len(images))
