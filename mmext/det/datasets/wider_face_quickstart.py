@@ -71,8 +71,8 @@ def _background(rng: np.random.Generator, width: int,
         x, y = int(rng.integers(0, width)), int(rng.integers(0, height))
         size = int(rng.integers(6, 50))
         if rng.random() < .5:
-            cv2.rectangle(image, (x, y), (x + size, y + int(size * .7)),
-                          color, -1)
+            cv2.rectangle(image, (x, y), (x + size, y + int(size * .7)), color,
+                          -1)
         else:
             cv2.circle(image, (x, y), size // 2, color, -1)
     return image

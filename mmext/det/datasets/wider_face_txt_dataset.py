@@ -15,6 +15,7 @@ _IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png')
 
 
 def _error(path: str, line: int, message: str) -> ValueError:
+    """A ValueError naming the file and the 1-based line."""
     return ValueError(f'{path}:{line}: {message}')
 
 

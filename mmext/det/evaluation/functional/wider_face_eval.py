@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Tuple
 
 import numpy as np
+from scipy.io import loadmat, savemat
 
 #: The three difficulty settings, in the official order.
 SETTINGS = ('easy', 'medium', 'hard')
@@ -90,7 +91,7 @@ def _string(value: np.ndarray, path: str, where: str) -> str:
 
 
 def _load_mat(path: str, keys: Tuple[str, ...]) -> Dict[str, np.ndarray]:
-    from scipy.io import loadmat
+    """Load a ``.mat`` file that must hold ``keys``."""
     if not osp.isfile(path):
         raise FileNotFoundError(f'WIDER FACE ground truth not found: {path}')
     try:
@@ -212,7 +213,6 @@ def save_wider_face_gt(gt_dir: str, gt: WIDERFaceGroundTruth) -> None:
         gt (WIDERFaceGroundTruth): The ground truth; ``keep`` holds 0-based
             indices for every setting.
     """
-    from scipy.io import savemat
     os.makedirs(gt_dir, exist_ok=True)
     savemat(
         osp.join(gt_dir, GT_FILE),
