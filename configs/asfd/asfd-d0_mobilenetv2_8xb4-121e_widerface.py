@@ -13,17 +13,14 @@ model = dict(
         widen_factor=1.0,
         out_indices=(1, 2, 4, 6),
         act_cfg=dict(type='ReLU6'),
-        init_cfg=dict(type='Pretrained', checkpoint='open-mmlab://mmdet/mobilenet_v2')),
+        init_cfg=dict(
+            type='Pretrained', checkpoint='open-mmlab://mmdet/mobilenet_v2')),
     neck=dict(
         in_channels=[24, 32, 96, 320],
         out_channels=width,
         extra_channels=(width, 2 * width),
         num_cells=num_cells),
     bbox_head=dict(
-        in_channels=[width] * 6,
-        feat_channels=width,
-        num_dw_convs=head_convs),
+        in_channels=[width] * 6, feat_channels=width, num_dw_convs=head_convs),
     first_shot_head=dict(
-        in_channels=[width] * 6,
-        feat_channels=width,
-        num_dw_convs=head_convs))
+        in_channels=[width] * 6, feat_channels=width, num_dw_convs=head_convs))

@@ -13,14 +13,12 @@
 # paper's search schedule is not public.
 _base_ = ['./asfd-d1_r18_8xb4-121e_widerface.py']
 
-model = dict(
-    neck=dict(type='AutoFEMSearch', partial_channels=4, tau=10.0))
+model = dict(neck=dict(type='AutoFEMSearch', partial_channels=4, tau=10.0))
 
 # DARTS' split of the training set: even images train the weights, odd
 # images the architecture. WIDER train has 12880 images, of which more than
 # 12800 have faces (filter_empty_gt), so the first 12800 are split.
-train_dataloader = dict(
-    dataset=dict(indices=list(range(0, 12800, 2))))
+train_dataloader = dict(dataset=dict(indices=list(range(0, 12800, 2))))
 search_dataloader = dict(
     batch_size=4,
     num_workers=4,

@@ -16,10 +16,6 @@ model = dict(
         extra_channels=(width, 2 * width),
         num_cells=num_cells),
     bbox_head=dict(
-        in_channels=[width] * 6,
-        feat_channels=width,
-        num_dw_convs=head_convs),
+        in_channels=[width] * 6, feat_channels=width, num_dw_convs=head_convs),
     first_shot_head=dict(
-        in_channels=[width] * 6,
-        feat_channels=width,
-        num_dw_convs=head_convs))
+        in_channels=[width] * 6, feat_channels=width, num_dw_convs=head_convs))

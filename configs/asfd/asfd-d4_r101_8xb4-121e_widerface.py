@@ -9,18 +9,14 @@ head_convs = 2
 model = dict(
     backbone=dict(
         depth=101,
-        init_cfg=dict(
-            type='Pretrained', checkpoint='torchvision://resnet101')),
+        init_cfg=dict(type='Pretrained',
+                      checkpoint='torchvision://resnet101')),
     neck=dict(
         in_channels=[256, 512, 1024, 2048],
         out_channels=width,
         extra_channels=(width, 2 * width),
         num_cells=num_cells),
     bbox_head=dict(
-        in_channels=[width] * 6,
-        feat_channels=width,
-        num_dw_convs=head_convs),
+        in_channels=[width] * 6, feat_channels=width, num_dw_convs=head_convs),
     first_shot_head=dict(
-        in_channels=[width] * 6,
-        feat_channels=width,
-        num_dw_convs=head_convs))
+        in_channels=[width] * 6, feat_channels=width, num_dw_convs=head_convs))

@@ -7,7 +7,7 @@
 # Easy/Medium/Hard AP. Everything else is the ASFD-D0 recipe (Auto-FEM with
 # the found genotype, dual shot, max-in-out, DRMC loss, SSD matching with
 # hard negative mining) at a small scale: images at their size (no
-# zoom/crop augmentation), batch 4, 10 epochs, lr 0.05. The baseline is
+# zoom/crop augmentation), batch 4, 10 epochs, Adam (lr 3e-3). The baseline is
 # mmdet's RetinaNet with the same backbone on the same data and schedule
 # (retinanet_mobilenetv2_quickstart_baseline.py).
 _base_ = ['./asfd-d0_mobilenetv2_8xb4-121e_widerface.py']
@@ -21,9 +21,8 @@ quickstart = dict(
 
 width = 16  # 1/4 of ASFD-D0's width, for 2 CPU cores
 model = dict(
-    backbone=dict(
-        widen_factor=0.25,
-        init_cfg=None),  # from scratch: nothing can be downloaded
+    backbone=dict(widen_factor=0.25,
+                  init_cfg=None),  # from scratch: nothing can be downloaded
     neck=dict(
         in_channels=[8, 8, 24, 80],  # MobileNetV2 x0.25, strides 4-32
         out_channels=width,
@@ -55,10 +54,13 @@ max_epochs = 10
 train_cfg = dict(
     max_epochs=max_epochs,
     val_begin=max_epochs + 1)  # tools/test.py evaluates the last epoch
-optim_wrapper = dict(optimizer=dict(lr=0.05))
+# Adam instead of the recipe's SGD, for both models: from scratch in 120
+# iterations SGD (lr 0.05) leaves both near zero (Hard AP 0.0006 ASFD,
+# 0.0134 RetinaNet in our runs).
+optim_wrapper = dict(
+    optimizer=dict(_delete_=True, type='Adam', lr=3e-3, weight_decay=0))
 param_scheduler = [
-    dict(
-        type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=24),
+    dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=24),
     dict(
         type='MultiStepLR',
         begin=0,

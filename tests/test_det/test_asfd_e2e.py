@@ -109,8 +109,10 @@ def test_search_loop_alternates_architecture_and_weight_steps(tmp_path):
                     }))
 
     runner.register_hook(Snapshot())
-    initial = {n: p.detach().clone() for n, p in neck.named_parameters()
-               if n.startswith('arch_')}
+    initial = {
+        n: p.detach().clone()
+        for n, p in neck.named_parameters() if n.startswith('arch_')
+    }
     assert len(initial) == 5
     runner.train()
     warmup, search = snapshots

@@ -2,11 +2,11 @@
 import math
 
 import torch
+from mmdet.registry import MODELS
 from mmengine.config import ConfigDict
 from mmengine.registry import init_default_scope
 
 import mmext.det  # noqa: F401
-from mmdet.registry import MODELS
 
 TRAIN_CFG = ConfigDict(
     assigner=dict(
@@ -44,9 +44,13 @@ def test_anchors_one_per_location_ratio_1p5_size_4x_stride():
         # the next cell to the right is one stride away
         assert torch.allclose(anchors[level][1] - anchors[level][0],
                               torch.tensor([stride, 0., stride, 0.]))
-    first_shot = build_head(anchor_generator=dict(
-        type='AnchorGenerator', strides=[4, 8, 16, 32, 64, 128],
-        ratios=[1.5], scales=[2], center_offset=0.5))
+    first_shot = build_head(
+        anchor_generator=dict(
+            type='AnchorGenerator',
+            strides=[4, 8, 16, 32, 64, 128],
+            ratios=[1.5],
+            scales=[2],
+            center_offset=0.5))
     small = first_shot.prior_generator.grid_priors([(1, 1)] * 6, device='cpu')
     big = gen.grid_priors([(1, 1)] * 6, device='cpu')
     for s, b in zip(small, big):  # first shot: half the anchor size
@@ -73,8 +77,8 @@ def test_hard_negative_mining_keeps_three_negatives_per_positive():
         loss_drmc=dict(type='DRMCLoss', margin_type='none'))
     # anchor 0 positive; negatives with background CE increasing in the
     # face logit: anchors 3, 5, 1 are the hardest
-    scores = torch.tensor([[1., 0.], [2., 0.], [0., 0.], [4., 0.],
-                           [-1., 0.], [3., 0.], [0.5, 0.]])
+    scores = torch.tensor([[1., 0.], [2., 0.], [0., 0.], [4., 0.], [-1., 0.],
+                           [3., 0.], [0.5, 0.]])
     labels = torch.tensor([0, 1, 1, 1, 1, 1, 1])
     label_weights = torch.ones(7)
     anchors = torch.tensor([[0., 0., 10., 10.]] * 7)
@@ -84,7 +88,13 @@ def test_hard_negative_mining_keeps_three_negatives_per_positive():
     box_weights = torch.zeros(7, 4)
     box_weights[0] = 1
     loss_cls, loss_bbox = head.loss_by_feat_single(
-        scores, deltas, anchors, labels, label_weights, targets, box_weights,
+        scores,
+        deltas,
+        anchors,
+        labels,
+        label_weights,
+        targets,
+        box_weights,
         avg_factor=1)
     ce = torch.nn.functional.cross_entropy(scores, labels, reduction='none')
     assert torch.allclose(loss_cls, ce[[0, 3, 5, 1]].sum())

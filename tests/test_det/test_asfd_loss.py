@@ -3,10 +3,10 @@ import math
 
 import pytest
 import torch
+from mmdet.registry import MODELS
 from mmengine.registry import init_default_scope
 
 import mmext.det  # noqa: F401
-from mmdet.registry import MODELS
 
 
 def build(**kwargs):
@@ -22,8 +22,9 @@ def test_cosface_margin_on_the_face_logit_of_positives_only():
     assert torch.allclose(logits, torch.tensor([[1.8, 0.], [2., 0.]]))
     per_anchor = loss.classification(scores, labels)
     # -log softmax: log(1 + e^-(1.8)) and log(1 + e^2)
-    expected = torch.tensor([math.log1p(math.exp(-1.8)),
-                             math.log1p(math.exp(2.))])
+    expected = torch.tensor(
+        [math.log1p(math.exp(-1.8)),
+         math.log1p(math.exp(2.))])
     assert torch.allclose(per_anchor, expected)
     scaled = build(margin_type='cosface', margin=0.2, scale=4.0)
     assert torch.allclose(
@@ -62,13 +63,18 @@ def test_forward_weights_and_mmdet_diou_regression():
     scores = torch.tensor([[2., 0.], [2., 0.], [0., 1.]])
     labels = torch.tensor([0, 1, 1])
     label_weights = torch.tensor([1., 1., 0.])  # third not mined
-    pred = torch.tensor([[0., 0., 2., 2.], [0., 0., 1., 1.],
-                         [0., 0., 1., 1.]])
+    pred = torch.tensor([[0., 0., 2., 2.], [0., 0., 1., 1.], [0., 0., 1., 1.]])
     target = torch.tensor([[1., 1., 3., 3.], [0., 0., 0., 0.],
                            [0., 0., 0., 0.]])
     box_weights = torch.tensor([[1.] * 4, [0.] * 4, [0.] * 4])
-    out = loss(scores, labels, label_weights, pred, target, box_weights,
-               avg_factor=1.0)
+    out = loss(
+        scores,
+        labels,
+        label_weights,
+        pred,
+        target,
+        box_weights,
+        avg_factor=1.0)
     cls = math.log1p(math.exp(-1.8)) + math.log1p(math.exp(2.))
     assert out['loss_cls'].item() == pytest.approx(2 * cls, rel=1e-5)
     # DIoU: IoU 1/7, centre distance^2 2, enclosing diagonal^2 18

@@ -43,8 +43,7 @@ def test_fusion_weights_are_a_softmax_over_the_present_branches():
     neck = AutoFEM(IN_CHANNELS, out_channels=16, with_context=False)
     cell = neck.cells[0]
     with torch.no_grad():
-        cell.fusion_weights.copy_(
-            torch.log(torch.tensor([[1., 9., 3.]] * 6)))
+        cell.fusion_weights.copy_(torch.log(torch.tensor([[1., 9., 3.]] * 6)))
     w = cell.fusion_softmax()
     assert torch.allclose(w[0], torch.tensor([.25, 0., .75]))  # no du
     assert torch.allclose(w[5], torch.tensor([0., .75, .25]))  # no td
@@ -63,8 +62,8 @@ def test_top_down_path_is_the_product_fusion_of_the_note():
     expected = cell.top_down[0](up * f1)
     # recompute through the cell by isolating the td branch
     with torch.no_grad():
-        cell.fusion_weights.copy_(torch.tensor([[20., 0., -20.],
-                                                [0., 20., -20.]]))
+        cell.fusion_weights.copy_(
+            torch.tensor([[20., 0., -20.], [0., 20., -20.]]))
     conv = cell.out_convs[0]
     out = cell([f1, f2])[0]
     assert torch.allclose(out, conv(expected), atol=1e-5)
@@ -75,11 +74,16 @@ def test_genotype_errors_name_the_key():
         expand_fpn_genotype(dict(top_down='conv_1x1'), 6)
     with pytest.raises(ValueError, match='fpn_genotype.lateral needs 6'):
         expand_fpn_genotype(
-            dict(top_down='conv_1x1', bottom_up='conv_1x1',
-                 lateral=['conv_1x1']), 6)
+            dict(
+                top_down='conv_1x1',
+                bottom_up='conv_1x1',
+                lateral=['conv_1x1']), 6)
     with pytest.raises(KeyError, match='unknown Auto-FEM operation'):
-        AutoFEM(IN_CHANNELS, 16, fpn_genotype=dict(
-            top_down='max_pool', bottom_up='conv_1x1', lateral='conv_1x1'))
+        AutoFEM(
+            IN_CHANNELS,
+            16,
+            fpn_genotype=dict(
+                top_down='max_pool', bottom_up='conv_1x1', lateral='conv_1x1'))
 
 
 def set_one_hot_architecture(supernet, fpn_genotype, context_genotype):
@@ -150,8 +154,8 @@ def test_supernet_training_samples_one_op_per_edge_and_gets_arch_grads():
 
 
 def test_mixed_op_partial_channels_pass_the_rest_through_shuffled():
-    op = MixedOp(8, FPN_PRIMITIVES, partial_channels=4, norm_cfg=dict(
-        type='BN'))
+    op = MixedOp(
+        8, FPN_PRIMITIVES, partial_channels=4, norm_cfg=dict(type='BN'))
     assert op.ops[0].op[1].in_channels == 2  # conv_1x1 on C/K channels
     x = torch.randn(1, 8, 5, 5)
     weights = torch.zeros(len(FPN_PRIMITIVES))

@@ -49,8 +49,9 @@ def derive_genotype(config: str, checkpoint: str) -> dict:
         TypeError: if the config's neck is not a supernet.
         KeyError: if the checkpoint lacks an architecture parameter.
     """
-    import mmext.det  # noqa: F401  registers AutoFEMSearch
     from mmdet.registry import MODELS
+
+    import mmext.det  # noqa: F401  registers AutoFEMSearch
     init_default_scope('mmdet')
     cfg = Config.fromfile(config)
     neck = MODELS.build(cfg.model.neck)
@@ -61,8 +62,7 @@ def derive_genotype(config: str, checkpoint: str) -> dict:
     state = state.get('state_dict', state)
     arch = {
         key[len('neck.'):]: value
-        for key, value in state.items()
-        if key.startswith('neck.arch_')
+        for key, value in state.items() if key.startswith('neck.arch_')
     }
     expected = {n for n, _ in neck.named_parameters() if n.startswith('arch_')}
     missing = expected - set(arch)

@@ -144,8 +144,7 @@ def main() -> None:
     image = torch.randint(0, 256, (3, 480, 640), dtype=torch.uint8)
     sample = DetDataSample(
         metainfo=dict(
-            img_shape=(480, 640), ori_shape=(480, 640),
-            scale_factor=(1., 1.)))
+            img_shape=(480, 640), ori_shape=(480, 640), scale_factor=(1., 1.)))
     results: Dict[str, Dict[str, float]] = {}
     with torch.no_grad():
         for name, model in models.items():

@@ -37,17 +37,17 @@ class DARTSSearchLoop(EpochBasedTrainLoop):
         dynamic_intervals (list, optional): See ``EpochBasedTrainLoop``.
     """
 
-    def __init__(self,
-                 runner,
-                 dataloader: Union[DataLoader, Dict],
-                 search_dataloader: Union[DataLoader, Dict],
-                 max_epochs: int,
-                 arch_begin: int = 0,
-                 tau_range: Sequence[float] = (10.0, 0.1),
-                 val_begin: int = 1,
-                 val_interval: int = 1,
-                 dynamic_intervals: Optional[List[Tuple[int, int]]] = None
-                 ) -> None:
+    def __init__(
+            self,
+            runner,
+            dataloader: Union[DataLoader, Dict],
+            search_dataloader: Union[DataLoader, Dict],
+            max_epochs: int,
+            arch_begin: int = 0,
+            tau_range: Sequence[float] = (10.0, 0.1),
+            val_begin: int = 1,
+            val_interval: int = 1,
+            dynamic_intervals: Optional[List[Tuple[int, int]]] = None) -> None:
         super().__init__(runner, dataloader, max_epochs, val_begin,
                          val_interval, dynamic_intervals)
         if isinstance(search_dataloader, dict):
@@ -102,9 +102,10 @@ class DARTSSearchLoop(EpochBasedTrainLoop):
         outputs = model.train_step(
             data_batch, optim_wrapper=wrappers['weights'])
         wrappers['architecture'].zero_grad()
-        outputs.update(
-            {f'arch_{key}': value
-             for key, value in arch_outputs.items()})
+        outputs.update({
+            f'arch_{key}': value
+            for key, value in arch_outputs.items()
+        })
         self.runner.call_hook(
             'after_train_iter',
             batch_idx=idx,

@@ -83,8 +83,8 @@ class DRMCLoss(nn.Module):
             # (the ArcFace "easy margin" fallback cos(theta) - m sin(m) m)
             target = torch.cos(torch.acos(cos) + self.margin)
             fallback = cos - math.sin(math.pi - self.margin) * self.margin
-            target = torch.where(cos > math.cos(math.pi - self.margin),
-                                 target, fallback)
+            target = torch.where(cos > math.cos(math.pi - self.margin), target,
+                                 fallback)
             logits = torch.where(onehot, target, cos)
         else:
             logits = cls_score
@@ -96,8 +96,7 @@ class DRMCLoss(nn.Module):
             self.margin_logits(cls_score, labels), labels, reduction='none')
 
     def forward(self, cls_score: Tensor, labels: Tensor, label_weights: Tensor,
-                bbox_pred: Tensor, bbox_targets: Tensor,
-                bbox_weights: Tensor,
+                bbox_pred: Tensor, bbox_targets: Tensor, bbox_weights: Tensor,
                 avg_factor: float) -> Dict[str, Tensor]:
         """Both DRMC terms.
 

@@ -88,20 +88,21 @@ class AutoFEM(BaseModule):
         init_cfg (dict, optional): Initialisation config.
     """
 
-    def __init__(self,
-                 in_channels: Sequence[int],
-                 out_channels: int = 128,
-                 num_outs: int = 6,
-                 extra_channels: Tuple[int, int] = (128, 256),
-                 num_cells: int = 1,
-                 fpn_genotype: Optional[FPNGenotype] = None,
-                 with_context: bool = True,
-                 context_nodes: int = 3,
-                 context_genotype: Optional[ContextGenotype] = None,
-                 norm_cfg: Optional[dict] = None,
-                 init_cfg: Optional[dict] = dict(
-                     type='Kaiming', layer='Conv2d', a=0,
-                     distribution='uniform')) -> None:
+    def __init__(
+        self,
+        in_channels: Sequence[int],
+        out_channels: int = 128,
+        num_outs: int = 6,
+        extra_channels: Tuple[int, int] = (128, 256),
+        num_cells: int = 1,
+        fpn_genotype: Optional[FPNGenotype] = None,
+        with_context: bool = True,
+        context_nodes: int = 3,
+        context_genotype: Optional[ContextGenotype] = None,
+        norm_cfg: Optional[dict] = None,
+        init_cfg: Optional[dict] = dict(
+            type='Kaiming', layer='Conv2d', a=0, distribution='uniform')
+    ) -> None:
         super().__init__(init_cfg=init_cfg)
         self.in_channels = list(in_channels)
         if num_outs < len(self.in_channels):
@@ -142,8 +143,7 @@ class AutoFEM(BaseModule):
             for _ in range(num_outs)) if with_context else None
 
     def _build_fpn_cell(self, genotype: Optional[FPNGenotype]) -> BiFPNCell:
-        ops = expand_fpn_genotype(genotype or AUTO_FPN_GENOTYPE,
-                                  self.num_outs)
+        ops = expand_fpn_genotype(genotype or AUTO_FPN_GENOTYPE, self.num_outs)
         make = {
             kind: [build_op(n, self.out_channels, self.norm_cfg) for n in ns]
             for kind, ns in ops.items()

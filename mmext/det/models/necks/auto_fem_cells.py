@@ -68,8 +68,7 @@ class BiFPNCell(BaseModule):
         mask[-1, 0] = False
         self.register_buffer('branch_mask', mask, persistent=False)
         self.out_convs = nn.ModuleList(
-            ConvModule(
-                channels, channels, 1, norm_cfg=norm_cfg, act_cfg=None)
+            ConvModule(channels, channels, 1, norm_cfg=norm_cfg, act_cfg=None)
             for _ in range(levels))
 
     def fusion_softmax(self) -> Tensor:
@@ -109,8 +108,7 @@ class BiFPNCell(BaseModule):
                 size=feats[k].shape[-2:],
                 mode='bilinear',
                 align_corners=True)
-            td[k] = _call(self.top_down[k], up * feats[k],
-                          row('top_down', k))
+            td[k] = _call(self.top_down[k], up * feats[k], row('top_down', k))
         du: List[Tensor] = [feats[0]] * levels
         for k in range(1, levels):
             down = F.max_pool2d(du[k - 1], 3, stride=2, padding=1)

@@ -19,11 +19,11 @@ from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 from torch import Tensor
 
-FPN_PRIMITIVES: Tuple[str, ...] = ('conv_1x1', 'sep_conv_3x3', 'sep_conv_5x5',
-                                   'dil_conv_3x3', 'dil_conv_3x3_3',
-                                   'dil_conv_5x5')
-CPM_PRIMITIVES: Tuple[str, ...] = FPN_PRIMITIVES + ('conv_1x3_3x1',
-                                                    'conv_1x5_5x1')
+FPN_PRIMITIVES: Tuple[str,
+                      ...] = ('conv_1x1', 'sep_conv_3x3', 'sep_conv_5x5',
+                              'dil_conv_3x3', 'dil_conv_3x3_3', 'dil_conv_5x5')
+CPM_PRIMITIVES: Tuple[str,
+                      ...] = FPN_PRIMITIVES + ('conv_1x3_3x1', 'conv_1x5_5x1')
 
 
 class ReLUConvBN(BaseModule):
@@ -114,7 +114,8 @@ OPS: Dict[str, Callable[[int, Optional[dict]], nn.Module]] = {
 }
 
 
-def build_op(name: str, channels: int,
+def build_op(name: str,
+             channels: int,
              norm_cfg: Optional[dict] = None) -> nn.Module:
     """Build the candidate operation ``name`` on ``channels`` channels.
 

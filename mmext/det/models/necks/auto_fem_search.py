@@ -1,6 +1,6 @@
 """Auto-FEM search space as a supernet (ASFD's improved DARTS)."""
 from collections import OrderedDict
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import torch
 import torch.nn as nn
@@ -18,8 +18,8 @@ FPN_KINDS = ('top_down', 'bottom_up', 'lateral')
 def channel_shuffle(x: Tensor, groups: int) -> Tensor:
     """ShuffleNet channel shuffle of (N, C, H, W) with ``groups`` groups."""
     n, c, h, w = x.shape
-    return x.view(n, groups, c // groups, h, w).transpose(1,
-                                                          2).reshape(n, c, h, w)
+    x = x.view(n, groups, c // groups, h, w).transpose(1, 2)
+    return x.reshape(n, c, h, w)
 
 
 class MixedOp(nn.Module):
@@ -142,15 +142,15 @@ class AutoFEMSearch(AutoFEM):
             self.out_channels,
             [self._mixed(self.fpn_primitives) for _ in range(levels - 1)],
             [self._mixed(self.fpn_primitives) for _ in range(levels - 1)],
-            [self._mixed(self.fpn_primitives) for _ in range(levels)],
-            self.norm_cfg)
+            [self._mixed(self.fpn_primitives)
+             for _ in range(levels)], self.norm_cfg)
 
     def _build_context_cell(self, genotype) -> ContextCell:
         edges = self.context_edges
         return ContextCell(
             self.out_channels, self.context_nodes, edges,
-            [self._mixed(self.context_primitives) for _ in edges],
-            self.norm_cfg)
+            [self._mixed(self.context_primitives)
+             for _ in edges], self.norm_cfg)
 
     def edge_softmax(self) -> Tensor:
         """Edge normalisation: softmax of ``beta`` over each node's
@@ -165,8 +165,8 @@ class AutoFEMSearch(AutoFEM):
 
     def _kept_edges(self) -> Tensor:
         """Bool (E,) mask of the edges kept by the derived context cell."""
-        strength = self.edge_softmax() * self.arch_context_ops.softmax(
-            -1).max(-1).values
+        strength = self.edge_softmax() * self.arch_context_ops.softmax(-1).max(
+            -1).values
         keep = torch.zeros_like(strength, dtype=torch.bool)
         for node in range(1, self.context_nodes + 1):
             idx = (self.edge_nodes == node).nonzero().flatten()
@@ -186,6 +186,7 @@ class AutoFEMSearch(AutoFEM):
             bottom_up=self.arch_bottom_up,
             lateral=self.arch_lateral)
         if self.training:
+
             def sample(a: Tensor) -> Tensor:
                 return F.gumbel_softmax(a, tau=self.tau, hard=True, dim=-1)
 
@@ -199,8 +200,10 @@ class AutoFEMSearch(AutoFEM):
             return F.one_hot(a.argmax(-1), a.shape[-1]).to(a.dtype)
 
         return dict(
-            fpn={k: argmax(a)
-                 for k, a in alphas.items()},
+            fpn={
+                k: argmax(a)
+                for k, a in alphas.items()
+            },
             context_ops=argmax(self.arch_context_ops),
             context_edges=self._kept_edges().to(self.arch_context_ops.dtype))
 
@@ -267,8 +270,8 @@ class AutoFEMSearch(AutoFEM):
         kept = []  # supernet edge index of each fixed edge, genotype order
         for node, pairs in enumerate(genotype['context_genotype'], start=1):
             for name, source in pairs:
-                kept.append((self.context_edges.index((source, node)),
-                             self.context_primitives.index(name)))
+                kept.append((self.context_edges.index(
+                    (source, node)), self.context_primitives.index(name)))
         for level in range(self.num_outs if self.with_context else 0):
             for e in range(len(self.context_edges)):  # dropped edges
                 chosen[f'context.{level}.ops.{e}.'] = None
