@@ -17,23 +17,39 @@ dataset_type = 'WIDERFaceTxtDataset'
 data_root = 'data/WIDERFace/'
 backend_args = None
 
-# SSD-style training augmentation of S3FD/PyramidBox/DSFD (photometric
-# distortion, zoom-out, IoU-constrained random crop, 640x640, flip), built
-# from mmdet's transforms; the Expand fill is the preprocessor's RGB mean.
+# Training augmentation of PyramidBox/DSFD: photometric distortion, then
+# either data-anchor-sampling (DSFD's Improved Anchor Matching) or an
+# SSD-style zoom-out + IoU-constrained random crop, each with probability
+# 0.5 (the PyramidBox reimplementations' data_anchor_sampling_prob; the DSFD
+# and ASFD papers do not state it), 640x640, flip. The fills are the BGR
+# mean (Expand's RGB mean with to_rgb=True).
 img_scale = (640, 640)
 train_pipeline = [
     dict(type='LoadImageFromFile', backend_args=backend_args),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='PhotoMetricDistortion'),
     dict(
-        type='Expand',
-        mean=[123.675, 116.28, 103.53],
-        to_rgb=True,
-        ratio_range=(1, 4)),
-    dict(
-        type='MinIoURandomCrop',
-        min_ious=(0.1, 0.3, 0.5, 0.7, 0.9),
-        min_crop_size=0.3),
+        type='RandomChoice',
+        transforms=[
+            [
+                dict(
+                    type='DataAnchorSampling',
+                    anchor_scales=(16, 32, 64, 128, 256, 512),
+                    crop_size=640)
+            ],
+            [
+                dict(
+                    type='Expand',
+                    mean=[123.675, 116.28, 103.53],
+                    to_rgb=True,
+                    ratio_range=(1, 4)),
+                dict(
+                    type='MinIoURandomCrop',
+                    min_ious=(0.1, 0.3, 0.5, 0.7, 0.9),
+                    min_crop_size=0.3)
+            ],
+        ],
+        prob=[0.5, 0.5]),
     dict(type='Resize', scale=img_scale, keep_ratio=False),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackDetInputs')
