@@ -10,6 +10,10 @@ from mmdet.structures.bbox import HorizontalBoxes
 #: The interpolations drawn from when resizing (as the public code).
 INTERPOLATIONS = (cv2.INTER_LINEAR, cv2.INTER_CUBIC, cv2.INTER_AREA,
                   cv2.INTER_NEAREST, cv2.INTER_LANCZOS4)
+#: Anchor sizes of S3FD, PyramidBox, DSFD and ASFD (strides 4-128).
+ANCHOR_SCALES = (16, 32, 64, 128, 256, 512)
+#: The BGR mean of the public code, the default fill.
+BGR_MEAN = (104., 117., 123.)
 
 
 @TRANSFORMS.register_module()
@@ -41,23 +45,21 @@ class DataAnchorSampling(BaseTransform):
 
     Args:
         anchor_scales (Sequence[int]): Anchor sizes of the pyramid levels.
-            Defaults to ``(16, 32, 64, 128, 256, 512)`` (S3FD, PyramidBox,
-            DSFD and ASFD).
+            Defaults to :data:`ANCHOR_SCALES`, ``(16, 32, ..., 512)``.
         crop_size (int): Side of the sampled window. Defaults to 640.
         num_trials (int): Windows drawn. Defaults to 50.
         max_size (int): Side of the largest image area allowed after the
             resize. Defaults to 12000.
         pad_val (Sequence[float]): Fill of the window outside the image, in
-            the image's channel order. Defaults to the BGR mean
-            ``(104, 117, 123)``.
+            the image's channel order. Defaults to :data:`BGR_MEAN`.
     """
 
     def __init__(self,
-                 anchor_scales: Sequence[int] = (16, 32, 64, 128, 256, 512),
+                 anchor_scales: Sequence[int] = ANCHOR_SCALES,
                  crop_size: int = 640,
                  num_trials: int = 50,
                  max_size: int = 12000,
-                 pad_val: Sequence[float] = (104, 117, 123)) -> None:
+                 pad_val: Sequence[float] = BGR_MEAN) -> None:
         self.anchor_scales = np.asarray(anchor_scales, dtype=np.float64)
         self.crop_size = crop_size
         self.num_trials = num_trials
