@@ -129,7 +129,7 @@ def test_supernet_with_one_hot_architecture_equals_the_fixed_neck():
     fixed.load_state_dict(supernet.fixed_state_dict(), strict=True)
     supernet.eval()
     fixed.eval()
-    x = backbone_maps()
+    x = backbone_maps(batch=1, height=32, width=24)
     for a, b in zip(supernet(x), fixed(x)):
         assert torch.allclose(a, b, atol=1e-6)
 
@@ -147,7 +147,8 @@ def test_supernet_training_samples_one_op_per_edge_and_gets_arch_grads():
     assert torch.allclose(edges[0], torch.tensor(1.))
     assert torch.allclose(edges[1:3].sum(), torch.tensor(1.))
     assert torch.allclose(edges[3:6].sum(), torch.tensor(1.))
-    sum(o.sum() for o in supernet(backbone_maps())).backward()
+    x = backbone_maps(batch=2, height=32, width=24)
+    sum(o.sum() for o in supernet(x)).backward()
     for name in ('arch_top_down', 'arch_bottom_up', 'arch_lateral',
                  'arch_context_ops', 'arch_context_edges'):
         assert getattr(supernet, name).grad.abs().sum() > 0, name
