@@ -25,11 +25,9 @@ import numpy as np
 from .flow_io import write_flo
 
 #: scenes, frames per scene, frame height and width
-NUM_SCENES = 12
-NUM_FRAMES = 6
+NUM_SCENES = 48
+NUM_FRAMES = 4
 HEIGHT, WIDTH = 64, 128
-#: scenes held out for testing (the quickstart configs train on the rest)
-TEST_SCENES = ('scene_09', 'scene_10', 'scene_11')
 
 
 def _texture(rng: np.random.Generator, n_waves: int = 24):
