@@ -5,16 +5,19 @@
 # with the KITTI transforms (brightness 0.5 and blur, no gamma; small
 # affine, horizontal flip only) and w_ar = 0.02.
 _base_ = [
-    '../_base_/models/arflow_pwclite.py',
-    '../_base_/datasets/arflow_kitti.py',
+    '../_base_/models/arflow_pwclite.py', '../_base_/datasets/arflow_kitti.py',
     '../_base_/schedules/arflow_adam_1000k.py'
 ]
 kitti_mv_root = 'data/kitti2015_multiview/'
 model = dict(
     test_size=(256, 832),
     loss=dict(
-        w_l1=0., w_ssim=0., w_ternary=1., occ_from_back=False,
-        w_smooth=75., smooth_2nd=True),
+        w_l1=0.,
+        w_ssim=0.,
+        w_ternary=1.,
+        occ_from_back=False,
+        w_smooth=75.,
+        smooth_2nd=True),
     ar_loss=dict(type='ARLoss', loss_weight=0.02, eps=0., q=1.),
     spatial_transform=dict(
         type='ARSpatialTransform',

@@ -44,6 +44,6 @@ train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 train_cfg = dict(val_interval=4000)
 default_hooks = dict(checkpoint=dict(interval=4000))
 custom_hooks = [dict(type='FlowVisualizationHook', interval=100)]
-# the pre-trained stage-1 checkpoint, e.g.
-# --cfg-options load_from=work_dirs/arflow_pwclite_raw_1xb4_sintel-raw-384x832/iter_N.pth
+# the pre-trained stage-1 checkpoint, e.g. --cfg-options load_from=
+# work_dirs/arflow_pwclite_raw_1xb4_sintel-raw-384x832/iter_N.pth
 load_from = None

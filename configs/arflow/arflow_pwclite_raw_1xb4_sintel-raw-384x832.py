@@ -20,7 +20,6 @@ custom_hooks = [
     dict(
         type='UnFlowLossStageHook',
         switch_iter=50000,
-        loss_cfg=dict(
-            occ_from_back=False, w_l1=0., w_ssim=0., w_ternary=1.)),
+        loss_cfg=dict(occ_from_back=False, w_l1=0., w_ssim=0., w_ternary=1.)),
     dict(type='FlowVisualizationHook', interval=100)
 ]

@@ -4,5 +4,5 @@ Modules register into :mod:`mmext.registry`; configs use
 ``default_scope = 'mmext'``.
 """
 from mmext import registry  # noqa: F401
-
-from . import datasets, engine, evaluation, models, visualization  # noqa: F401,E402,E501
+from . import (datasets, engine, evaluation, models,  # noqa: F401,E402,E501
+               visualization)

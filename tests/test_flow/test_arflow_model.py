@@ -23,12 +23,16 @@ def build(**kwargs):
 
 def batch(n=2, h=64, w=64, ph=False):
     g = torch.Generator().manual_seed(0)
-    inputs = dict(imgs=[torch.randint(0, 255, (2, 3, h, w), generator=g,
-                                      dtype=torch.uint8) for _ in range(n)])
+    inputs = dict(imgs=[
+        torch.randint(0, 255, (2, 3, h, w), generator=g, dtype=torch.uint8)
+        for _ in range(n)
+    ])
     if ph:
-        inputs['imgs_ph'] = [torch.randint(0, 255, (2, 3, h, w), generator=g,
-                                           dtype=torch.uint8)
-                             for _ in range(n)]
+        inputs['imgs_ph'] = [
+            torch.randint(
+                0, 255, (2, 3, h, w), generator=g, dtype=torch.uint8)
+            for _ in range(n)
+        ]
     return dict(inputs=inputs, data_samples=None)
 
 
@@ -64,9 +68,13 @@ def test_ar_loss_vanishes_for_an_equivariant_prediction():
     model = build(
         ar_loss=dict(type='ARLoss'),
         spatial_transform=dict(
-            type='ARSpatialTransform', translate=(0., 0.),
-            zoom=(1., 1., 1., 1.), squeeze=(1., 1., 1., 1.),
-            rotate=(0., 0., 0., 0.), hflip=False, vflip=False,
+            type='ARSpatialTransform',
+            translate=(0., 0.),
+            zoom=(1., 1., 1., 1.),
+            squeeze=(1., 1., 1., 1.),
+            rotate=(0., 0., 0., 0.),
+            hflip=False,
+            vflip=False,
             noise_std=None))
     data = model.data_preprocessor(batch(), True)
     assert float(model(**data, mode='loss')['loss_ar'].detach()) < 1e-6
@@ -94,8 +102,9 @@ def test_transforms_without_ar_loss_are_rejected():
 
 def test_fully_occluded_photometric_loss_raises():
     model = build(loss=dict(type='UnFlowLoss', occ_from_back=False))
-    flows = [torch.full((1, 2, 64 // 2**i, 64 // 2**i), 100.)
-             for i in range(5)]
+    flows = [
+        torch.full((1, 2, 64 // 2**i, 64 // 2**i), 100.) for i in range(5)
+    ]
     img = torch.rand(1, 3, 64, 64)
     with pytest.raises(RuntimeError, match='every pixel is occluded'):
         model.loss_module(flows, flows, img, img)
@@ -105,8 +114,7 @@ def test_stage_hook_switches_the_loss_at_the_iteration():
     model = build()
     logs = []
     runner = SimpleNamespace(
-        model=model, iter=9,
-        logger=SimpleNamespace(info=logs.append))
+        model=model, iter=9, logger=SimpleNamespace(info=logs.append))
     hook = UnFlowLossStageHook(switch_iter=10)
     hook.before_train_iter(runner, 0)
     assert model.loss_module.occ_from_back and model.loss_module.w_ssim

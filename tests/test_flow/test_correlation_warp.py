@@ -47,10 +47,9 @@ def test_correlation_partial_tiles_and_gradient():
     assert out.shape == (2, 81, 19, 37)
     torch.testing.assert_close(out, correlation_reference(f1, f2, 4))
     assert torch.autograd.gradcheck(
-        lambda a, b: correlation(a, b, 2), (f1[:1, :2, :3, :20].detach()
-                                            .requires_grad_(),
-                                            f2[:1, :2, :3, :20].detach()
-                                            .requires_grad_()))
+        lambda a, b: correlation(a, b, 2),
+        (f1[:1, :2, :3, :20].detach().requires_grad_(),
+         f2[:1, :2, :3, :20].detach().requires_grad_()))
 
 
 def test_correlation_of_a_shifted_copy_peaks_at_the_shift():

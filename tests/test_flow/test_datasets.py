@@ -18,8 +18,11 @@ from mmext.flow.datasets.transforms import (ARAppearanceTransform,
                                             FlowTemporalSwap, PackFlowInputs)
 from mmext.flow.models.utils import flow_warp
 
-LOAD = [dict(type='LoadFlowFrames'), dict(type='LoadFlowAnnotations'),
-        dict(type='PackFlowInputs')]
+LOAD = [
+    dict(type='LoadFlowFrames'),
+    dict(type='LoadFlowAnnotations'),
+    dict(type='PackFlowInputs')
+]
 
 
 def write_img(path, img):
@@ -35,8 +38,7 @@ def quickstart(tmp_path_factory):
 
 
 def test_quickstart_is_sintel_and_the_flow_explains_the_frames(quickstart):
-    ds = SintelDataset(quickstart, passes=('clean', 'final'),
-                       pipeline=LOAD)
+    ds = SintelDataset(quickstart, passes=('clean', 'final'), pipeline=LOAD)
     assert len(ds) == 2 * NUM_SCENES * (NUM_FRAMES - 1)
     item = ds[0]
     imgs = item['inputs']['imgs']
@@ -53,8 +55,8 @@ def test_quickstart_is_sintel_and_the_flow_explains_the_frames(quickstart):
     assert err < 0.03 < still  # the known flow aligns the frames
     # deterministic
     again = render_scene(0)
-    np.testing.assert_allclose(
-        again['flows'][0], read_flo(ds.get_data_info(0)['flow_path']))
+    np.testing.assert_allclose(again['flows'][0],
+                               read_flo(ds.get_data_info(0)['flow_path']))
 
 
 def test_sintel_scenes_test_split_and_raw(quickstart, tmp_path):
@@ -81,12 +83,14 @@ def test_kitti_flow_and_multiview(tmp_path):
         for t in (10, 11):
             write_img(root / 'training' / 'colored_0' / f'{i:06d}_{t}.png',
                       img)
-        write_kitti_flow(str(root / 'training' / 'flow_occ' /
-                             f'{i:06d}_10.png'), flow, occ_valid)
-        write_kitti_flow(str(root / 'training' / 'flow_noc' /
-                             f'{i:06d}_10.png'), flow, noc_valid)
-    ds = KITTIFlowDataset(str(root), img_dir='colored_0', subset='k12',
-                          pipeline=LOAD)
+        write_kitti_flow(
+            str(root / 'training' / 'flow_occ' / f'{i:06d}_10.png'), flow,
+            occ_valid)
+        write_kitti_flow(
+            str(root / 'training' / 'flow_noc' / f'{i:06d}_10.png'), flow,
+            noc_valid)
+    ds = KITTIFlowDataset(
+        str(root), img_dir='colored_0', subset='k12', pipeline=LOAD)
     assert len(ds) == 2
     sample = ds[1]['data_samples']
     torch.testing.assert_close(sample.gt_flow_fw, torch.ones(2, 4, 6))
@@ -111,13 +115,13 @@ def test_kitti_flow_and_multiview(tmp_path):
 
 def test_flying_chairs_split(tmp_path):
     for i in range(1, 4):
-        write_flo(str(tmp_path / 'data' / f'{i:05d}_flow.flo'),
-                  np.zeros((2, 2, 2)))
+        write_flo(
+            str(tmp_path / 'data' / f'{i:05d}_flow.flo'), np.zeros((2, 2, 2)))
     split = tmp_path / 'split.txt'
     split.write_text('1\n2\n1\n')
     ds = FlyingChairsDataset(str(tmp_path), str(split), split='train')
-    assert [d['img_paths'][0][-14:] for d in ds.data_list] == [
-        '00001_img1.ppm', '00003_img1.ppm']
+    assert [d['img_paths'][0][-14:]
+            for d in ds.data_list] == ['00001_img1.ppm', '00003_img1.ppm']
     split.write_text('1\n2\n')
     with pytest.raises(ValueError, match='2 lines for 3 pairs'):
         FlyingChairsDataset(str(tmp_path), str(split))
@@ -126,8 +130,9 @@ def test_flying_chairs_split(tmp_path):
 def results(h=4, w=6):
     rng = np.random.default_rng(0)
     return dict(
-        imgs=[rng.integers(0, 255, (h, w, 3), dtype=np.uint8)
-              for _ in range(2)],
+        imgs=[
+            rng.integers(0, 255, (h, w, 3), dtype=np.uint8) for _ in range(2)
+        ],
         gt_flow=rng.normal(size=(h, w, 2)).astype(np.float32),
         gt_valid=np.ones((h, w), np.float32),
         gt_occ=(rng.random((h, w)) > 0.5).astype(np.float32))
@@ -135,8 +140,10 @@ def results(h=4, w=6):
 
 def test_flip_keeps_the_flow_consistent():
     r = results()
-    orig = {k: (v.copy() if isinstance(v, np.ndarray) else
-                [x.copy() for x in v]) for k, v in r.items()}
+    orig = {
+        k: (v.copy() if isinstance(v, np.ndarray) else [x.copy() for x in v])
+        for k, v in r.items()
+    }
     out = FlowRandomFlip(prob=1.)(r)
     np.testing.assert_array_equal(out['imgs'][1], orig['imgs'][1][:, ::-1])
     np.testing.assert_array_equal(out['gt_flow'][..., 0],
@@ -155,8 +162,10 @@ def test_crop_swap_and_pack():
     np.random.seed(0)
     out = FlowRandomCrop((4, 5))(r)
     # the crop is one window of every map
-    h0 = [y for y in range(5) for x in range(6)
-          if (full['gt_flow'][y:y + 4, x:x + 5] == out['gt_flow']).all()]
+    h0 = [
+        y for y in range(5) for x in range(6)
+        if (full['gt_flow'][y:y + 4, x:x + 5] == out['gt_flow']).all()
+    ]
     assert len(h0) == 1
     with pytest.raises(ValueError, match='larger than'):
         FlowRandomCrop((9, 5))(results(8, 10))
@@ -181,6 +190,7 @@ def test_appearance_transform_shares_one_draw():
     assert (out['imgs'][0] == img).all()  # originals kept
     # brightness only, factor 1.5 at most: a mid-gray gets brighter or darker
     gray = np.full((4, 4, 3), 100, np.uint8)
-    out = ARAppearanceTransform(contrast=0, saturation=0, gamma=None,
-                                blur_prob=0)(dict(imgs=[gray]))
+    out = ARAppearanceTransform(
+        contrast=0, saturation=0, gamma=None, blur_prob=0)(
+            dict(imgs=[gray]))
     assert 50 <= out['imgs_ph'][0].min() <= out['imgs_ph'][0].max() <= 150

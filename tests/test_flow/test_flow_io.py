@@ -59,8 +59,9 @@ def test_kitti_png_not_16bit(tmp_path):
     import cv2
     path = str(tmp_path / 'eight.png')
     cv2.imwrite(path, np.zeros((4, 4, 3), np.uint8))
-    with pytest.raises(ValueError, match='eight.png: KITTI flow must be a '
-                       '16-bit'):
+    with pytest.raises(
+            ValueError, match='eight.png: KITTI flow must be a '
+            '16-bit'):
         read_kitti_flow(path)
     with pytest.raises(ValueError, match='cannot be read'):
         read_kitti_flow(str(tmp_path / 'missing.png'))

@@ -26,10 +26,9 @@ def test_ssim_of_a_patch_by_hand():
     y = torch.zeros(1, 1, 3, 3, dtype=torch.float64) + 0.5
     c1, c2 = 0.01**2, 0.03**2
     mu_x, var_x = 4 / 9, 4 / 9 - (4 / 9)**2
-    ssim = (2 * mu_x * 0.5 + c1) * c2 / ((mu_x**2 + 0.25 + c1) *
-                                         (var_x + c2))
-    assert math.isclose(float(ssim_distance(x, y)), (1 - ssim) / 2,
-                        rel_tol=1e-5)
+    ssim = (2 * mu_x * 0.5 + c1) * c2 / ((mu_x**2 + 0.25 + c1) * (var_x + c2))
+    assert math.isclose(
+        float(ssim_distance(x, y)), (1 - ssim) / 2, rel_tol=1e-5)
 
 
 def test_census_by_hand():
@@ -57,12 +56,12 @@ def test_smoothness_by_hand():
     flow[:, 0, :, 2:] = 1.  # one vertical step edge in u
     # |d_x u| = 1 on 4 of the 2 x 4 x 3 x-gradients, weights 1
     expected = (4 / 24) / 4
-    assert math.isclose(float(smoothness_1st(flow, img)), expected,
-                        rel_tol=1e-6)
+    assert math.isclose(
+        float(smoothness_1st(flow, img)), expected, rel_tol=1e-6)
     img[:, :, :, 2:] = 1.  # an image edge at the same place
     expected = (4 * math.exp(-10) / 24) / 4
-    assert math.isclose(float(smoothness_1st(flow, img)), expected,
-                        rel_tol=1e-5)
+    assert math.isclose(
+        float(smoothness_1st(flow, img)), expected, rel_tol=1e-5)
     ramp = torch.arange(4.).view(1, 1, 1, 4).expand(1, 2, 4, 4)
     assert float(smoothness_2nd(ramp, torch.zeros(1, 3, 4, 4))) == 0
 
@@ -94,10 +93,13 @@ def test_unflow_loss_is_lowest_at_the_true_flow():
     # at full resolution the 2-px shift is exact: census vanishes where
     # the forward-backward check finds frame 1 visible
     census = UnFlowLoss(
-        w_l1=0, w_ssim=0, w_ternary=1, occ_from_back=False,
+        w_l1=0,
+        w_ssim=0,
+        w_ternary=1,
+        occ_from_back=False,
         w_scales=(1, 0, 0, 0, 0))
-    assert float(census(_pyramid(fw), _pyramid(-fw), img1,
-                        img2)['loss_photo']) < 1e-6
+    assert float(
+        census(_pyramid(fw), _pyramid(-fw), img1, img2)['loss_photo']) < 1e-6
 
 
 def test_ar_loss_zero_when_prediction_equals_the_transformed_teacher():
@@ -106,19 +108,19 @@ def test_ar_loss_zero_when_prediction_equals_the_transformed_teacher():
     mask = (torch.rand(2, 1, 16, 16) > 0.3).float()
     loss = ARLoss(loss_weight=0.01)
     st = ARSpatialTransform()
-    out = st(torch.rand(2, 3, 16, 16), torch.rand(2, 3, 16, 16), teacher,
-             mask)
+    out = st(torch.rand(2, 3, 16, 16), torch.rand(2, 3, 16, 16), teacher, mask)
     assert float(loss(out['flow'].clone(), out['flow'], out['mask'])) == 0
     # off by (1, 1) everywhere: L1 per component is 1 -> w_ar
     assert math.isclose(
-        float(loss(out['flow'] + 1, out['flow'], out['mask'])), 0.01,
+        float(loss(out['flow'] + 1, out['flow'], out['mask'])),
+        0.01,
         rel_tol=1e-5)
     # the paper's robust form: (|d| + eps)^q under the mask only
     robust = ARLoss(loss_weight=1., eps=0.01, q=0.4)
     pred = teacher.clone()
     pred[mask.expand_as(pred) == 0] += 100  # errors where masked out only
-    assert math.isclose(float(robust(pred, teacher, mask)), 0.01**0.4,
-                        rel_tol=1e-4)
+    assert math.isclose(
+        float(robust(pred, teacher, mask)), 0.01**0.4, rel_tol=1e-4)
 
 
 def test_spatial_transform_of_a_constant_flow_is_analytic():
@@ -126,23 +128,36 @@ def test_spatial_transform_of_a_constant_flow_is_analytic():
     flow[:, 0], flow[:, 1] = 2., -1.
     img = torch.rand(1, 3, 20, 30)
     zoom = ARSpatialTransform(
-        translate=(0., 0.), zoom=(1.25, 1.25, 1., 1.), squeeze=(1., 1., 1.,
-                                                                1.),
-        rotate=(0., 0., 0., 0.), hflip=False, vflip=False, noise_std=None)
+        translate=(0., 0.),
+        zoom=(1.25, 1.25, 1., 1.),
+        squeeze=(1., 1., 1., 1.),
+        rotate=(0., 0., 0., 0.),
+        hflip=False,
+        vflip=False,
+        noise_std=None)
     out = zoom(img, img, flow, torch.ones(1, 1, 20, 30))
     torch.testing.assert_close(out['flow'], flow * 1.25)
     # a relative zoom of frame 2 only: F' = z2 (A1 p + F) - p
     rel = ARSpatialTransform(
-        translate=(0., 0.), zoom=(1., 1., 1.1, 1.1), squeeze=(1., 1., 1.,
-                                                              1.),
-        rotate=(0., 0., 0., 0.), hflip=False, vflip=False, noise_std=None)
+        translate=(0., 0.),
+        zoom=(1., 1., 1.1, 1.1),
+        squeeze=(1., 1., 1., 1.),
+        rotate=(0., 0., 0., 0.),
+        hflip=False,
+        vflip=False,
+        noise_std=None)
     out = rel(img, img, torch.zeros_like(flow), torch.ones(1, 1, 20, 30))
     xs = torch.arange(30.) - 14.5
     torch.testing.assert_close(out['flow'][0, 0, 0], xs * 1.1 - xs)
     # a sure horizontal flip negates u
     flip = ARSpatialTransform(
-        translate=(0., 0.), zoom=(1., 1., 1., 1.), squeeze=(1., 1., 1., 1.),
-        rotate=(0., 0., 0., 0.), hflip=True, vflip=False, noise_std=None)
+        translate=(0., 0.),
+        zoom=(1., 1., 1., 1.),
+        squeeze=(1., 1., 1., 1.),
+        rotate=(0., 0., 0., 0.),
+        hflip=True,
+        vflip=False,
+        noise_std=None)
     torch.manual_seed(3)
     outs = [flip(img, img, flow, torch.ones(1, 1, 20, 30)) for _ in range(8)]
     us = {round(float(o['flow'][0, 0].mean()), 4) for o in outs}
@@ -156,7 +171,7 @@ def test_spatial_transform_keeps_the_view_inside_the_image():
     torch.manual_seed(0)
     st = ARSpatialTransform()
     a1, a2 = st.sample_transforms(64, torch.zeros(1))
-    corners = torch.tensor([[-1., -1, 1], [1, -1, 1], [-1, 1, 1],
-                            [1, 1, 1]]).t()
+    corners = torch.tensor([[-1., -1, 1], [1, -1, 1], [-1, 1, 1], [1, 1,
+                                                                   1]]).t()
     for a in (a1, a2):
         assert (a @ corners)[:, :2].abs().max() <= 1 + 1e-6

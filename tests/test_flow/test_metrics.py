@@ -8,9 +8,11 @@ from mmext.flow.evaluation import EndPointError, FlowOutliers
 
 
 def sample(pred, gt, valid=None, occ=None, subset=None):
-    s = dict(pred_flow_fw=pred, gt_flow_fw=gt,
-             gt_valid=torch.ones(gt.shape[1:]) if valid is None else valid,
-             subset=subset)
+    s = dict(
+        pred_flow_fw=pred,
+        gt_flow_fw=gt,
+        gt_valid=torch.ones(gt.shape[1:]) if valid is None else valid,
+        subset=subset)
     if occ is not None:
         s['gt_occ'] = occ
     return s
@@ -30,8 +32,7 @@ def test_epe_per_image_mean_with_noc_and_occ():
     out = metric.compute_metrics(metric.results)
     # per image, then over images (not pooled over pixels)
     assert math.isclose(out['EPE'], (5 / 4 + math.sqrt(2)) / 2, rel_tol=1e-6)
-    assert math.isclose(out['EPE_noc'], (0 + math.sqrt(2)) / 2,
-                        rel_tol=1e-6)
+    assert math.isclose(out['EPE_noc'], (0 + math.sqrt(2)) / 2, rel_tol=1e-6)
     assert math.isclose(out['EPE_occ'], 5., rel_tol=1e-6)  # only image a
 
 
@@ -51,8 +52,8 @@ def test_epe_per_subset():
 def test_epe_shape_mismatch_and_missing_label():
     metric = EndPointError()
     with pytest.raises(ValueError, match='prediction'):
-        metric.process({}, [sample(torch.zeros(2, 2, 3), torch.zeros(2, 2,
-                                                                      2))])
+        metric.process({},
+                       [sample(torch.zeros(2, 2, 3), torch.zeros(2, 2, 2))])
     with pytest.raises(KeyError, match='gt_flow_fw'):
         metric.process({}, [dict(pred_flow_fw=torch.zeros(2, 1, 1))])
 

@@ -34,8 +34,10 @@ def test_outputs_full_resolution_first():
     torch.manual_seed(0)
     model = small()
     out = model(torch.rand(2, 2, 3, 64, 128), with_bk=True)
-    assert [tuple(f.shape[-2:]) for f in out['flows_fw']] == [
-        (64, 128), (32, 64), (16, 32), (8, 16), (4, 8)]
+    assert [tuple(f.shape[-2:]) for f in out['flows_fw']] == [(64, 128),
+                                                              (32, 64),
+                                                              (16, 32),
+                                                              (8, 16), (4, 8)]
     assert len(out['flows_bw']) == 5
 
 
@@ -51,9 +53,11 @@ def test_backward_flow_is_the_decoder_on_swapped_frames():
 def test_three_frame_variant():
     torch.manual_seed(0)
     model = PWCLite(
-        pyramid_channels=(3, 4, 4, 8, 8, 8, 8), reduced_channels=4,
+        pyramid_channels=(3, 4, 4, 8, 8, 8, 8),
+        reduced_channels=4,
         estimator_channels=(8, 8, 8, 8, 4),
-        context_channels=(8, 8, 8, 8, 8, 4), num_frames=3).eval()
+        context_channels=(8, 8, 8, 8, 8, 4),
+        num_frames=3).eval()
     imgs = torch.rand(1, 3, 3, 64, 64)
     out = model(imgs)
     # reversing time swaps the roles of the two flows

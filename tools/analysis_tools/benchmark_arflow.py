@@ -9,8 +9,9 @@ untrained weights), with random inputs:
 - inference: ``predict`` of one 448x1024 pair (Sintel's test size);
 - training step: one ARFlow iteration at ``--train-size`` (the official
   crop is 384x832, batch 4): the forward-backward pass with the
-  unsupervised loss (range-map occlusion, as the untrained weights need), the spatially transformed second pass with the AR
-  loss, backward and the Adam step;
+  unsupervised loss (range-map occlusion, as the untrained weights
+  need), the spatially transformed second pass with the AR loss,
+  backward and the Adam step;
 - correlation: the vectorised layer (blocked GEMMs) against the
   straightforward reference, one product per displacement (ARFlow's
   ``correlation_native.py``), on PWC-Lite's finest decoded level for a
@@ -42,15 +43,25 @@ CONFIG = osp.join(ROOT, 'configs', 'arflow',
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--device', default='cpu')
-    parser.add_argument('--repeats', type=int, default=3,
-                        help='timed runs per measurement (after a warm-up)')
-    parser.add_argument('--threads', type=int, default=2,
-                        help='torch CPU threads')
-    parser.add_argument('--train-size', type=int, nargs=2, default=None,
-                        help='training crop (default 384 832 on CUDA, '
-                        '128 256 on the CPU)')
-    parser.add_argument('--train-batch', type=int, default=None,
-                        help='training batch (default 4 on CUDA, 2 on CPU)')
+    parser.add_argument(
+        '--repeats',
+        type=int,
+        default=3,
+        help='timed runs per measurement (after a warm-up)')
+    parser.add_argument(
+        '--threads', type=int, default=2, help='torch CPU threads')
+    parser.add_argument(
+        '--train-size',
+        type=int,
+        nargs=2,
+        default=None,
+        help='training crop (default 384 832 on CUDA, '
+        '128 256 on the CPU)')
+    parser.add_argument(
+        '--train-batch',
+        type=int,
+        default=None,
+        help='training batch (default 4 on CUDA, 2 on CPU)')
     return parser.parse_args()
 
 
@@ -127,12 +138,15 @@ def main() -> None:
         times = []
         for fn in (correlation, correlation_reference):
             if mode == 'forward':
+
                 def run(fn=fn):
                     with torch.no_grad():
                         fn(feat1, feat2)
             else:
+
                 def run(fn=fn):
                     fn(feat1, feat2).sum().backward()
+
             times.append(timeit(run, args.repeats, device))
         rows.append((mode, *times))
     print(f'correlation 32x112x256, 81 displacements (max |diff| '

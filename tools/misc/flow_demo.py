@@ -31,12 +31,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('checkpoint')
     parser.add_argument('img1')
     parser.add_argument('img2')
-    parser.add_argument('--out', default='flow.png',
-                        help='colour-coded flow picture')
+    parser.add_argument(
+        '--out', default='flow.png', help='colour-coded flow picture')
     parser.add_argument('--out-flo', help='also write the flow as .flo')
-    parser.add_argument('--max-flow', type=float, default=None,
-                        help='magnitude of full saturation (default: the '
-                        'largest in the picture)')
+    parser.add_argument(
+        '--max-flow',
+        type=float,
+        default=None,
+        help='magnitude of full saturation (default: the '
+        'largest in the picture)')
     parser.add_argument('--device', default='cpu')
     return parser.parse_args()
 

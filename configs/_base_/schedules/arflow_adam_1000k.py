@@ -5,12 +5,11 @@
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(
-        type='Adam', lr=1e-4, betas=(0.9, 0.999), eps=1e-7,
-        weight_decay=1e-6),
+        type='Adam', lr=1e-4, betas=(0.9, 0.999), eps=1e-7, weight_decay=1e-6),
     paramwise_cfg=dict(bias_decay_mult=0.))
 param_scheduler = []
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=1000000,
-                 val_interval=1000)
+train_cfg = dict(
+    type='IterBasedTrainLoop', max_iters=1000000, val_interval=1000)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 
@@ -20,15 +19,17 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=1000,
-                    max_keep_ckpts=3),
+    checkpoint=dict(
+        type='CheckpointHook', by_epoch=False, interval=1000,
+        max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'))
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
     dist_cfg=dict(backend='nccl'))
 log_processor = dict(by_epoch=False)
-visualizer = dict(type='Visualizer', vis_backends=[dict(type='LocalVisBackend')])
+visualizer = dict(
+    type='Visualizer', vis_backends=[dict(type='LocalVisBackend')])
 log_level = 'INFO'
 load_from = None
 resume = False

@@ -152,15 +152,15 @@ def prepare_quickstart_data(data_root: str) -> None:
     for s in range(NUM_SCENES):
         scene = f'scene_{s:02d}'
         data = render_scene(s)
-        passes = dict(clean=data['frames'], final=final_pass(data['frames'],
-                                                             s))
+        passes = dict(
+            clean=data['frames'], final=final_pass(data['frames'], s))
         for name, frames in passes.items():
             for k, img in enumerate(frames):
                 _write_png(
                     osp.join(train, name, scene, f'frame_{k + 1:04d}.png'),
                     (img * 255).round().astype(np.uint8))
-        for k, (flow, occ) in enumerate(zip(data['flows'],
-                                            data['occlusions'])):
+        for k, (flow,
+                occ) in enumerate(zip(data['flows'], data['occlusions'])):
             stem = f'frame_{k + 1:04d}'
             write_flo(osp.join(train, 'flow', scene, stem + '.flo'), flow)
             _write_png(

@@ -73,7 +73,8 @@ def read_kitti_flow(path: str) -> Tuple[np.ndarray, np.ndarray]:
     return flow, valid
 
 
-def write_kitti_flow(path: str, flow: np.ndarray,
+def write_kitti_flow(path: str,
+                     flow: np.ndarray,
                      valid: Optional[np.ndarray] = None) -> None:
     """Write a (H, W, 2) flow as a KITTI 16-bit PNG (1/64 px steps)."""
     flow = np.asarray(flow, np.float64)

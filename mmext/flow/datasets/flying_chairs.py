@@ -25,8 +25,11 @@ class FlyingChairsDataset(BaseFlowDataset):
         **kwargs: for :class:`mmengine.dataset.BaseDataset`.
     """
 
-    def __init__(self, data_root: str, split_file: Optional[str] = None,
-                 split: str = 'train', **kwargs) -> None:
+    def __init__(self,
+                 data_root: str,
+                 split_file: Optional[str] = None,
+                 split: str = 'train',
+                 **kwargs) -> None:
         if split not in ('train', 'val'):
             raise ValueError(f'FlyingChairsDataset: unknown split "{split}"')
         self.split_file = split_file
@@ -39,9 +42,8 @@ class FlyingChairsDataset(BaseFlowDataset):
         if self.split_file is not None:
             labels = np.loadtxt(self.split_file, dtype=np.int64, ndmin=1)
             if len(labels) != len(flows):
-                raise ValueError(
-                    f'{self.split_file}: {len(labels)} lines for '
-                    f'{len(flows)} pairs in {folder}')
+                raise ValueError(f'{self.split_file}: {len(labels)} lines for '
+                                 f'{len(flows)} pairs in {folder}')
             keep = labels == (1 if self.split == 'train' else 2)
             flows = [f for f, k in zip(flows, keep) if k]
         data_list = []

@@ -51,8 +51,8 @@ class KITTIFlowDataset(BaseFlowDataset):
         for f1 in sorted(glob.glob(osp.join(img_dir, '*_10.png'))):
             name = osp.basename(f1)
             f2 = f1[:-len('10.png')] + '11.png'
-            info = dict(img_paths=[f1, f2], subset=self.subset,
-                        frame=name[:-4])
+            info = dict(
+                img_paths=[f1, f2], subset=self.subset, frame=name[:-4])
             if self.with_gt:
                 info.update(
                     flow_path=osp.join(root, 'flow_occ', name),
@@ -98,19 +98,19 @@ class KITTIMultiViewDataset(BaseFlowDataset):
         data_list = []
         for split in self.splits:
             for cam in self.cams:
-                folder = self._check_dir(
-                    osp.join(self.data_root, split, cam))
+                folder = self._check_dir(osp.join(self.data_root, split, cam))
                 seqs = {}
                 for path in sorted(glob.glob(osp.join(folder, '*.png'))):
                     match = self._NAME.search(path)
                     if match:
-                        seqs.setdefault(match.group(1), {})[int(
-                            match.group(2))] = path
+                        seqs.setdefault(match.group(1),
+                                        {})[int(match.group(2))] = path
                 for frames in seqs.values():
                     for start in sorted(frames):
                         ids = range(start, start + self.num_frames)
-                        if all(i in frames for i in ids) and not (
-                                set(ids) & self.exclude_frames):
+                        if all(i in frames
+                               for i in ids) and not (set(ids)
+                                                      & self.exclude_frames):
                             data_list.append(
                                 dict(img_paths=[frames[i] for i in ids]))
         return self._non_empty(data_list)
@@ -129,7 +129,10 @@ class KITTIRawDataset(BaseFlowDataset):
         **kwargs: for :class:`mmengine.dataset.BaseDataset`.
     """
 
-    def __init__(self, data_root: str, list_file: str, num_frames: int = 2,
+    def __init__(self,
+                 data_root: str,
+                 list_file: str,
+                 num_frames: int = 2,
                  **kwargs) -> None:
         self.list_file = list_file
         self.num_frames = num_frames

@@ -97,8 +97,7 @@ class SintelRawDataset(BaseFlowDataset):
         **kwargs: for :class:`mmengine.dataset.BaseDataset`.
     """
 
-    def __init__(self, data_root: str, num_frames: int = 2,
-                 **kwargs) -> None:
+    def __init__(self, data_root: str, num_frames: int = 2, **kwargs) -> None:
         self.num_frames = num_frames
         super().__init__(data_root=data_root, **kwargs)
 

@@ -61,8 +61,8 @@ class ARAppearanceTransform(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         ops = self._jitter_ops()
-        sigma = np.random.uniform(*self.blur_radius) if (
-            np.random.rand() < self.blur_prob) else 0.
+        sigma = np.random.uniform(
+            *self.blur_radius) if (np.random.rand() < self.blur_prob) else 0.
         gamma = np.random.uniform(*self.gamma) if self.gamma else None
         out = []
         for img in results['imgs']:

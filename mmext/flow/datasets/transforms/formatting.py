@@ -21,9 +21,11 @@ class PackFlowInputs(BaseTransform):
             'subset', 'scene', 'frame').
     """
 
-    def __init__(self,
-                 meta_keys: tuple = ('img_paths', 'ori_shape', 'img_shape',
-                                     'subset', 'scene', 'frame')) -> None:
+    def __init__(
+        self,
+        meta_keys: tuple = ('img_paths', 'ori_shape', 'img_shape', 'subset',
+                            'scene', 'frame')
+    ) -> None:
         self.meta_keys = meta_keys
 
     @staticmethod
@@ -35,10 +37,9 @@ class PackFlowInputs(BaseTransform):
         inputs = dict(imgs=self._frames(results['imgs']))
         if 'imgs_ph' in results:
             inputs['imgs_ph'] = self._frames(results['imgs_ph'])
-        sample = BaseDataElement(metainfo={
-            k: results[k]
-            for k in self.meta_keys if k in results
-        })
+        sample = BaseDataElement(
+            metainfo={k: results[k]
+                      for k in self.meta_keys if k in results})
         if 'gt_flow' in results:
             sample.gt_flow_fw = torch.from_numpy(
                 np.ascontiguousarray(results['gt_flow'].transpose(2, 0, 1)))

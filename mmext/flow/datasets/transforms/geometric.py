@@ -48,7 +48,8 @@ class FlowRandomFlip(BaseTransform):
         direction (str): 'horizontal' or 'vertical'. Default 'horizontal'.
     """
 
-    def __init__(self, prob: float = 0.5,
+    def __init__(self,
+                 prob: float = 0.5,
                  direction: str = 'horizontal') -> None:
         if direction not in ('horizontal', 'vertical'):
             raise ValueError(f'FlowRandomFlip: direction {direction!r}')

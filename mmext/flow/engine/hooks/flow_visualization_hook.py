@@ -26,16 +26,17 @@ class FlowVisualizationHook(Hook):
 
     priority = 'LOW'
 
-    def __init__(self, interval: int = 1,
+    def __init__(self,
+                 interval: int = 1,
                  max_images: Optional[int] = 8) -> None:
         self.interval = interval
         self.max_images = max_images
 
     def _draw(self, runner, mode: str, batch_idx: int, data_batch: dict,
               outputs: Sequence) -> None:
-        if batch_idx % self.interval or (
-                self.max_images is not None
-                and batch_idx // self.interval >= self.max_images):
+        if batch_idx % self.interval or (self.max_images is not None
+                                         and batch_idx // self.interval
+                                         >= self.max_images):
             return
         sample = outputs[0]
         pred = sample.pred_flow_fw.detach().cpu().numpy().transpose(1, 2, 0)
@@ -48,14 +49,21 @@ class FlowVisualizationHook(Hook):
             flows.append(sample.gt_flow_fw.cpu().numpy().transpose(1, 2, 0))
         max_flow = max(np.linalg.norm(f, axis=2).max() for f in flows)
         panels += [flow_to_color(f, max_flow) for f in flows]
-        runner.visualizer.add_image(f'{mode}_flow_{batch_idx}',
-                                    np.concatenate(panels, 1),
-                                    step=runner.iter)
+        runner.visualizer.add_image(
+            f'{mode}_flow_{batch_idx}',
+            np.concatenate(panels, 1),
+            step=runner.iter)
 
-    def after_val_iter(self, runner, batch_idx: int, data_batch=None,
+    def after_val_iter(self,
+                       runner,
+                       batch_idx: int,
+                       data_batch=None,
                        outputs=None) -> None:
         self._draw(runner, 'val', batch_idx, data_batch, outputs)
 
-    def after_test_iter(self, runner, batch_idx: int, data_batch=None,
+    def after_test_iter(self,
+                        runner,
+                        batch_idx: int,
+                        data_batch=None,
                         outputs=None) -> None:
         self._draw(runner, 'test', batch_idx, data_batch, outputs)

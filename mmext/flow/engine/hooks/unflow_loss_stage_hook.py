@@ -29,13 +29,16 @@ class UnFlowLossStageHook(Hook):
 
     priority = 'NORMAL'
 
-    def __init__(self, switch_iter: int = 50000,
+    def __init__(self,
+                 switch_iter: int = 50000,
                  loss_cfg: Optional[dict] = None) -> None:
         self.switch_iter = switch_iter
         self.loss_cfg = loss_cfg if loss_cfg is not None else dict(
             occ_from_back=False, w_l1=0., w_ssim=0., w_ternary=1.)
 
-    def before_train_iter(self, runner, batch_idx: int,
+    def before_train_iter(self,
+                          runner,
+                          batch_idx: int,
                           data_batch=None) -> None:
         if runner.iter < self.switch_iter:
             return

@@ -43,13 +43,14 @@ class EndPointError(BaseMetric):
             pred = sample['pred_flow_fw'].float().cpu()
             gt = sample['gt_flow_fw'].float().cpu()
             if pred.shape != gt.shape:
-                raise ValueError(f'EndPointError: prediction {tuple(pred.shape)}'
-                                 f' vs ground truth {tuple(gt.shape)} for '
-                                 f'{sample.get("img_paths")}')
+                raise ValueError(
+                    f'EndPointError: prediction {tuple(pred.shape)}'
+                    f' vs ground truth {tuple(gt.shape)} for '
+                    f'{sample.get("img_paths")}')
             epe = torch.linalg.norm(pred - gt, dim=0)
             valid = sample['gt_valid'].float().cpu()
-            result = dict(subset=sample.get('subset'),
-                          EPE=_per_image(epe, valid))
+            result = dict(
+                subset=sample.get('subset'), EPE=_per_image(epe, valid))
             if 'gt_occ' in sample:
                 occ = sample['gt_occ'].float().cpu()
                 result['EPE_noc'] = _per_image(epe, valid * (1 - occ))

@@ -14,8 +14,8 @@ def _affine(zoom_x: Tensor, zoom_y: Tensor, angle: Tensor,
     """(N, 3, 3) maps from output to input normalised coordinates:
     rotate, then scale by 1/zoom, then translate."""
     cos, sin = torch.cos(angle), torch.sin(angle)
-    mat = torch.zeros(angle.shape[0], 3, 3, dtype=angle.dtype,
-                      device=angle.device)
+    mat = torch.zeros(
+        angle.shape[0], 3, 3, dtype=angle.dtype, device=angle.device)
     mat[:, 0, 0] = cos / zoom_x
     mat[:, 0, 1] = -sin / zoom_x
     mat[:, 1, 0] = sin / zoom_y
@@ -73,8 +73,7 @@ class ARSpatialTransform(nn.Module):
                  max_tries: int = 100) -> None:
         super().__init__()
         for name, value, n in (('translate', translate, 2), ('zoom', zoom, 4),
-                               ('squeeze', squeeze, 4), ('rotate', rotate,
-                                                         4)):
+                               ('squeeze', squeeze, 4), ('rotate', rotate, 4)):
             if len(value) != n:
                 raise ValueError(f'ARSpatialTransform: {name} needs {n} '
                                  f'values, got {value}')
@@ -91,8 +90,8 @@ class ARSpatialTransform(nn.Module):
         i = 2 if relative else 0
 
         def uniform(low, high):
-            return torch.empty(n, dtype=like.dtype,
-                               device=like.device).uniform_(low, high)
+            return torch.empty(
+                n, dtype=like.dtype, device=like.device).uniform_(low, high)
 
         zoom = uniform(self.zoom[i], self.zoom[i + 1])
         squeeze = uniform(self.squeeze[i], self.squeeze[i + 1])
@@ -139,13 +138,15 @@ class ARSpatialTransform(nn.Module):
         b, _, h, w = flow.shape
         grid1 = F.affine_grid(a1[:, :2], (b, 2, h, w), align_corners=True)
         sampled = F.grid_sample(
-            flow, grid1, mode='bilinear', padding_mode='border',
+            flow,
+            grid1,
+            mode='bilinear',
+            padding_mode='border',
             align_corners=True)
         to_norm = flow.new_tensor([2 / max(w - 1, 1), 2 / max(h - 1, 1)])
         q2 = grid1 + sampled.permute(0, 2, 3, 1) * to_norm
         q2 = torch.cat([q2, torch.ones_like(q2[..., :1])], -1)
-        p2 = (torch.linalg.inv(a2)[:, None, None] @ q2[..., None])[..., :2,
-                                                                  0]
+        p2 = (torch.linalg.inv(a2)[:, None, None] @ q2[..., None])[..., :2, 0]
         base = F.affine_grid(
             torch.eye(2, 3, dtype=flow.dtype,
                       device=flow.device).expand(b, 2, 3), (b, 2, h, w),
@@ -172,13 +173,14 @@ class ARSpatialTransform(nn.Module):
         out1 = F.grid_sample(img1, grid1, align_corners=True)
         out2 = F.grid_sample(img2, grid2, align_corners=True)
         if self.noise_std is not None:
-            std = torch.empty(b, 1, 1, 1, dtype=img1.dtype,
-                              device=img1.device).uniform_(*self.noise_std)
+            std = torch.empty(
+                b, 1, 1, 1, dtype=img1.dtype,
+                device=img1.device).uniform_(*self.noise_std)
             out1 = (out1 + std * torch.randn_like(out1)).clamp(0, 1)
             out2 = (out2 + std * torch.randn_like(out2)).clamp(0, 1)
         return dict(
             img1=out1,
             img2=out2,
             flow=self.transform_flow(flow, a1, a2),
-            mask=F.grid_sample(mask, grid1, mode='nearest',
-                               align_corners=True))
+            mask=F.grid_sample(
+                mask, grid1, mode='nearest', align_corners=True))

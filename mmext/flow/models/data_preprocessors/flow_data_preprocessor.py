@@ -28,10 +28,10 @@ class FlowDataPreprocessor(BaseDataPreprocessor):
                  std: Sequence[float] = (255., 255., 255.),
                  non_blocking: Optional[bool] = False) -> None:
         super().__init__(non_blocking)
-        self.register_buffer('mean', torch.tensor(mean).view(1, 1, 3, 1, 1),
-                             False)
-        self.register_buffer('std', torch.tensor(std).view(1, 1, 3, 1, 1),
-                             False)
+        self.register_buffer('mean',
+                             torch.tensor(mean).view(1, 1, 3, 1, 1), False)
+        self.register_buffer('std',
+                             torch.tensor(std).view(1, 1, 3, 1, 1), False)
 
     def forward(self, data: dict, training: bool = False) -> dict:
         """Returns ``dict(inputs=dict(imgs=..., [imgs_ph=...]),

@@ -76,8 +76,8 @@ class ARFlow(BaseModel):
             spatial_transform) if spatial_transform else None
         self.occlusion_transform = MODELS.build(
             occlusion_transform) if occlusion_transform else None
-        if self.ar_loss is None and (self.spatial_transform is not None or
-                                     self.occlusion_transform is not None):
+        if self.ar_loss is None and (self.spatial_transform is not None
+                                     or self.occlusion_transform is not None):
             raise ValueError('ARFlow: spatial/occlusion transforms need '
                              'ar_loss')
         self.test_size = tuple(test_size) if test_size else None
@@ -100,15 +100,14 @@ class ARFlow(BaseModel):
         """Unsupervised loss of the pair, plus the AR losses."""
         imgs = inputs['imgs']
         out = self.flow_net(imgs, with_bk=True)
-        losses = self.loss_module(out['flows_fw'], out['flows_bw'],
-                                  imgs[:, 0], imgs[:, 1])
+        losses = self.loss_module(out['flows_fw'], out['flows_bw'], imgs[:, 0],
+                                  imgs[:, 1])
         noc = losses.pop('noc_fw').detach()
         if self.ar_loss is None:
             return losses
         teacher = out['flows_fw'][0].detach()
         pair = inputs.get('imgs_ph', imgs)
-        sample = dict(img1=pair[:, 0], img2=pair[:, 1], flow=teacher,
-                      mask=noc)
+        sample = dict(img1=pair[:, 0], img2=pair[:, 1], flow=teacher, mask=noc)
         if self.spatial_transform is not None:
             st = self.spatial_transform(**sample)
             pred = self.flow_net(torch.stack([st['img1'], st['img2']],
@@ -132,9 +131,11 @@ class ARFlow(BaseModel):
         stride = 2**len(self.flow_net.pyramid.levels)
         return tuple(-(-s // stride) * stride for s in size)
 
-    def predict(self, inputs: Dict[str, Tensor],
-                data_samples: Optional[List[BaseDataElement]] = None
-                ) -> List[BaseDataElement]:
+    def predict(
+        self,
+        inputs: Dict[str, Tensor],
+        data_samples: Optional[List[BaseDataElement]] = None
+    ) -> List[BaseDataElement]:
         """Full-resolution forward flow of every pair.
 
         Returns:
@@ -146,7 +147,9 @@ class ARFlow(BaseModel):
         size = self._inference_size((h, w))
         if size != (h, w):
             imgs = F.interpolate(
-                imgs.view(b * n, c, h, w), size, mode='bilinear',
+                imgs.view(b * n, c, h, w),
+                size,
+                mode='bilinear',
                 align_corners=True).view(b, n, c, *size)
         flow = resize_flow(self.flow_net(imgs)['flows_fw'][0], (h, w))
         if data_samples is None:

@@ -10,11 +10,13 @@ from mmext.registry import MODELS
 from ..utils import correlation, flow_warp
 
 
-def conv(in_channels: int, out_channels: int, stride: int = 1,
-         dilation: int = 1, act: bool = True) -> nn.Module:
+def conv(in_channels: int,
+         out_channels: int,
+         stride: int = 1,
+         dilation: int = 1,
+         act: bool = True) -> nn.Module:
     """3x3 convolution with bias, followed by LeakyReLU(0.1) if ``act``."""
-    layer = nn.Conv2d(in_channels, out_channels, 3, stride, dilation,
-                      dilation)
+    layer = nn.Conv2d(in_channels, out_channels, 3, stride, dilation, dilation)
     return nn.Sequential(layer, nn.LeakyReLU(0.1)) if act else layer
 
 
@@ -53,8 +55,11 @@ class FlowEstimatorReduce(nn.Module):
         channels (Sequence[int]): the five widths.
     """
 
-    def __init__(self, in_channels: int,
-                 channels: Sequence[int] = (128, 128, 96, 64, 32)) -> None:
+    def __init__(
+        self,
+        in_channels: int,
+        channels: Sequence[int] = (128, 128, 96, 64, 32)
+    ) -> None:
         super().__init__()
         c = channels
         self.conv1 = conv(in_channels, c[0])
@@ -85,9 +90,11 @@ class ContextNetwork(nn.Sequential):
             64, 32).
     """
 
-    def __init__(self, in_channels: int,
-                 channels: Sequence[int] = (128, 128, 128, 96, 64,
-                                            32)) -> None:
+    def __init__(
+        self,
+        in_channels: int,
+        channels: Sequence[int] = (128, 128, 128, 96, 64, 32)
+    ) -> None:
         dilations = (1, 2, 4, 8, 16, 1)
         layers = []
         for cout, dilation in zip(channels, dilations):
@@ -134,20 +141,24 @@ class PWCLite(BaseModule):
             official ``init_weights``.
     """
 
-    def __init__(self,
-                 pyramid_channels: Sequence[int] = (3, 16, 32, 64, 96, 128,
-                                                    192),
-                 num_decoder_levels: int = 5,
-                 search_range: int = 4,
-                 reduced_channels: int = 32,
-                 estimator_channels: Sequence[int] = (128, 128, 96, 64, 32),
-                 context_channels: Sequence[int] = (128, 128, 128, 96, 64,
-                                                    32),
-                 num_frames: int = 2,
-                 init_cfg: Optional[dict] = dict(
-                     type='Kaiming', layer='Conv2d', a=0, mode='fan_in',
-                     nonlinearity='leaky_relu', distribution='normal',
-                     bias=0.)) -> None:
+    def __init__(
+        self,
+        pyramid_channels: Sequence[int] = (3, 16, 32, 64, 96, 128, 192),
+        num_decoder_levels: int = 5,
+        search_range: int = 4,
+        reduced_channels: int = 32,
+        estimator_channels: Sequence[int] = (128, 128, 96, 64, 32),
+        context_channels: Sequence[int] = (128, 128, 128, 96, 64, 32),
+        num_frames: int = 2,
+        init_cfg: Optional[dict] = dict(
+            type='Kaiming',
+            layer='Conv2d',
+            a=0,
+            mode='fan_in',
+            nonlinearity='leaky_relu',
+            distribution='normal',
+            bias=0.)
+    ) -> None:
         super().__init__(init_cfg=init_cfg)
         if num_frames not in (2, 3):
             raise ValueError(f'PWCLite: num_frames must be 2 or 3, got '
@@ -162,16 +173,16 @@ class PWCLite(BaseModule):
         self.pyramid = FeaturePyramid(pyramid_channels)
         decoded = list(pyramid_channels[::-1][:num_decoder_levels])
         self.conv_1x1 = nn.ModuleList(
-            nn.Sequential(nn.Conv2d(c, reduced_channels, 1), nn.LeakyReLU(
-                0.1)) for c in decoded)
+            nn.Sequential(
+                nn.Conv2d(c, reduced_channels, 1), nn.LeakyReLU(0.1))
+            for c in decoded)
         corr_channels = (2 * search_range + 1)**2
         n_pairs = num_frames - 1
         self.flow_estimator = FlowEstimatorReduce(
             reduced_channels + n_pairs * (corr_channels + 2),
             estimator_channels)
         self.context_network = ContextNetwork(
-            n_pairs * (self.flow_estimator.out_channels + 2),
-            context_channels)
+            n_pairs * (self.flow_estimator.out_channels + 2), context_channels)
         self.leaky_relu = nn.LeakyReLU(0.1)
         # output stride of the finest decoded level
         self.output_stride = 2**(num_levels - num_decoder_levels + 1)
@@ -183,7 +194,9 @@ class PWCLite(BaseModule):
     def _upsample(flow: Tensor, like: Tensor) -> Tensor:
         """x2 bilinear upsampling of 2 * flow to ``like``'s size."""
         return F.interpolate(
-            flow * 2, size=like.shape[-2:], mode='bilinear',
+            flow * 2,
+            size=like.shape[-2:],
+            mode='bilinear',
             align_corners=True)
 
     def _full_resolution(self, flows: List[Tensor],
@@ -208,8 +221,8 @@ class PWCLite(BaseModule):
                 flow = self._upsample(flow, x1)
                 x2 = flow_warp(x2, flow)
             feat, res = self.flow_estimator(
-                torch.cat([self._corr(x1, x2), self.conv_1x1[level](x1),
-                           flow], 1))
+                torch.cat([self._corr(x1, x2), self.conv_1x1[level](x1), flow],
+                          1))
             flow = flow + res
             flow = flow + self.context_network(torch.cat([feat, flow], 1))
             flows.append(flow)
@@ -247,8 +260,9 @@ class PWCLite(BaseModule):
             flows_bw.append(flow_bw)
         return flows_fw, flows_bw
 
-    def forward(self, imgs: Tensor, with_bk: bool = False
-                ) -> Dict[str, List[Tensor]]:
+    def forward(self,
+                imgs: Tensor,
+                with_bk: bool = False) -> Dict[str, List[Tensor]]:
         """Estimate the flow pyramid.
 
         Args:
@@ -271,10 +285,8 @@ class PWCLite(BaseModule):
             raise ValueError(f'PWCLite: image size {h}x{w} is not a '
                              f'multiple of {stride}')
         feats = self.pyramid(imgs.reshape(b * n, c, h, w))
-        pyramids = [
-            [f.view(b, n, *f.shape[1:])[:, i] for f in feats]
-            for i in range(n)
-        ]
+        pyramids = [[f.view(b, n, *f.shape[1:])[:, i] for f in feats]
+                    for i in range(n)]
         size = (h, w)
         if n == 3:
             fw, bw = self.decode_three_frames(*pyramids)

@@ -20,8 +20,11 @@ class ARLoss(nn.Module):
         use_mask (bool): weight by M (official ``mask_st``). Default True.
     """
 
-    def __init__(self, loss_weight: float = 0.01, eps: float = 0.,
-                 q: float = 1., use_mask: bool = True) -> None:
+    def __init__(self,
+                 loss_weight: float = 0.01,
+                 eps: float = 0.,
+                 q: float = 1.,
+                 use_mask: bool = True) -> None:
         super().__init__()
         self.loss_weight = loss_weight
         self.eps = eps

@@ -47,8 +47,8 @@ def census_transform(img: Tensor, radius: int = 1) -> Tensor:
     k = 2 * radius + 1
     weights = img.new_tensor([0.2989, 0.5870, 0.1140]).view(1, 3, 1, 1)
     gray = (img * weights).sum(1, keepdim=True) * 255
-    patches = F.unfold(gray, k, padding=radius).view(
-        img.shape[0], k * k, *img.shape[-2:])
+    patches = F.unfold(
+        gray, k, padding=radius).view(img.shape[0], k * k, *img.shape[-2:])
     t = patches - gray
     return t / torch.sqrt(0.81 + t**2)
 

@@ -5,8 +5,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from mmext.registry import MODELS
-from ..utils import (flow_warp, occlusion_forward_backward,
-                     occlusion_range_map)
+from ..utils import flow_warp, occlusion_forward_backward, occlusion_range_map
 from .photometric import census_distance, ssim_distance
 from .smoothness import smoothness_1st, smoothness_2nd
 
@@ -92,8 +91,7 @@ class UnFlowLoss(nn.Module):
                                              self.fb_beta)
         return 1 - occ
 
-    def photometric(self, img: Tensor, recons: Tensor,
-                    mask: Tensor) -> Tensor:
+    def photometric(self, img: Tensor, recons: Tensor, mask: Tensor) -> Tensor:
         """Masked photometric loss of one direction at one level."""
         terms = []
         if self.w_l1 > 0:
@@ -156,13 +154,11 @@ class UnFlowLoss(nn.Module):
                 m2 = F.interpolate(mask_bw, size, mode='nearest')
                 rec1 = flow_warp(im2, fw, self.warp_padding)
                 rec2 = flow_warp(im1, bw, self.warp_padding)
-                loss_photo = loss_photo + w_ph * (
-                    self.photometric(im1, rec1, m1) +
-                    self.photometric(im2, rec2, m2)) / 2
+                loss_photo = loss_photo + w_ph * (self.photometric(
+                    im1, rec1, m1) + self.photometric(im2, rec2, m2)) / 2
             if w_sm:
-                loss_smooth = loss_smooth + w_sm * (
-                    self.smoothness(fw / scale, im1) +
-                    self.smoothness(bw / scale, im2)) / 2
+                loss_smooth = loss_smooth + w_sm * (self.smoothness(
+                    fw / scale, im1) + self.smoothness(bw / scale, im2)) / 2
         return dict(
             loss_photo=loss_photo,
             loss_smooth=self.w_smooth * loss_smooth,

@@ -6,7 +6,9 @@ from torch import Tensor, nn
 from mmext.registry import MODELS
 
 
-def correlation(feat1: Tensor, feat2: Tensor, max_displacement: int = 4,
+def correlation(feat1: Tensor,
+                feat2: Tensor,
+                max_displacement: int = 4,
                 tile: int = 8) -> Tensor:
     """Correlation of ``feat1`` with ``feat2`` over a square search window.
 
@@ -81,7 +83,8 @@ class Correlation(nn.Module):
         return correlation(feat1, feat2, self.max_displacement)
 
 
-def correlation_reference(feat1: Tensor, feat2: Tensor,
+def correlation_reference(feat1: Tensor,
+                          feat2: Tensor,
                           max_displacement: int = 4) -> Tensor:
     """ARFlow's ``correlation_native.py`` form: one product per displacement.
 

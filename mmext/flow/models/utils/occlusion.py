@@ -1,11 +1,11 @@
 """Occlusion estimation of ARFlow's ``unFlowLoss`` (1 = occluded)."""
-import torch
 from torch import Tensor
 
 from .warp import flow_warp, mesh_grid
 
 
-def occlusion_forward_backward(flow_fw: Tensor, flow_bw: Tensor,
+def occlusion_forward_backward(flow_fw: Tensor,
+                               flow_bw: Tensor,
                                alpha: float = 0.01,
                                beta: float = 0.5) -> Tensor:
     """Forward-backward consistency check (Meister et al., UnFlow).
@@ -25,8 +25,9 @@ def occlusion_forward_backward(flow_fw: Tensor, flow_bw: Tensor,
     """
     bw_warped = flow_warp(flow_bw, flow_fw, padding_mode='zeros')
     diff = ((flow_fw + bw_warped)**2).sum(1, keepdim=True)
-    mag = (flow_fw**2).sum(1, keepdim=True) + (bw_warped**2).sum(
-        1, keepdim=True)
+    mag = (flow_fw**2).sum(
+        1, keepdim=True) + (bw_warped**2).sum(
+            1, keepdim=True)
     return (diff > alpha * mag + beta).to(flow_fw.dtype)
 
 

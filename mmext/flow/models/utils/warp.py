@@ -4,8 +4,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 
-def mesh_grid(batch: int, height: int, width: int,
-              like: Tensor) -> Tensor:
+def mesh_grid(batch: int, height: int, width: int, like: Tensor) -> Tensor:
     """Pixel coordinates ``(x, y)`` of every pixel.
 
     Returns:
@@ -26,7 +25,9 @@ def normalize_grid(coords: Tensor) -> Tensor:
     return torch.stack([x, y], dim=-1)
 
 
-def flow_warp(x: Tensor, flow: Tensor, padding_mode: str = 'border',
+def flow_warp(x: Tensor,
+              flow: Tensor,
+              padding_mode: str = 'border',
               mode: str = 'bilinear') -> Tensor:
     """Sample ``x`` at ``p + flow(p)``: the second frame brought to the first.
 
@@ -59,5 +60,6 @@ def resize_flow(flow: Tensor, size: tuple) -> Tensor:
     out = F.interpolate(
         flow, size=tuple(size), mode='bilinear', align_corners=True)
     scale = torch.tensor([size[1] / w, size[0] / h],
-                         dtype=flow.dtype, device=flow.device)
+                         dtype=flow.dtype,
+                         device=flow.device)
     return out * scale.view(1, 2, 1, 1)
