@@ -129,3 +129,16 @@ def test_stage_hook_switches_the_loss_at_the_iteration():
     assert len(logs) == 1
     with pytest.raises(AttributeError, match='no setting "w_foo"'):
         UnFlowLossStageHook(0, dict(w_foo=1)).before_train_iter(runner, 0)
+
+
+def test_occlusion_transform_adds_a_third_pass_loss():
+    torch.manual_seed(0)
+    model = build(
+        ar_loss=dict(type='ARLoss'),
+        spatial_transform=dict(type='ARSpatialTransform'),
+        occlusion_transform=dict(
+            type='AROcclusionTransform', crop_size=None, num_segments=16))
+    losses = model(
+        **model.data_preprocessor(batch(ph=True), True), mode='loss')
+    assert set(losses) == {'loss_photo', 'loss_smooth', 'loss_ar', 'loss_ot'}
+    assert float(losses['loss_ot'].detach()) > 0

@@ -175,3 +175,51 @@ def test_spatial_transform_keeps_the_view_inside_the_image():
                                                                    1]]).t()
     for a in (a1, a2):
         assert (a @ corners)[:, :2].abs().max() <= 1 + 1e-6
+
+
+def test_superpixels_follow_colour_edges():
+    from mmext.flow.models.ar_transforms import superpixels
+    img = torch.zeros(1, 3, 32, 48)
+    img[:, 0, :16, :24] = 1.  # four flat quadrants of different colours
+    img[:, 1, :16, 24:] = 1.
+    img[:, 2, 16:, :24] = 1.
+    labels = superpixels(img, num_segments=24, compactness=10.)[0]
+    quadrant = (torch.arange(32)[:, None] >= 16) * 2 + (
+        torch.arange(48)[None] >= 24)
+    for label in labels.unique():
+        assert quadrant[labels == label].unique().numel() == 1
+
+
+def test_occlusion_transform_replaces_whole_superpixels():
+    from mmext.flow.models import AROcclusionTransform
+    from mmext.flow.models.ar_transforms import superpixels
+    torch.manual_seed(0)
+    img1 = torch.rand(2, 3, 40, 56)
+    img2 = torch.nn.functional.interpolate(
+        torch.rand(2, 3, 5, 7), size=(40, 56), mode='bilinear')
+    flow = torch.randn(2, 2, 40, 56)
+    mask = (torch.rand(2, 1, 40, 56) > 0.2).float()
+    ot = AROcclusionTransform(
+        crop_size=None, num_segments=40, num_selected=(3, 5))
+    out = ot(img1, img2, flow, mask)
+    assert out['img1'] is img1 and out['flow'] is flow
+    labels = superpixels(img2, 40, 50.)
+    changed = (out['img2'] != img2).any(1)
+    for b in range(2):
+        replaced = [
+            int(lab) for lab in labels[b].unique()
+            if changed[b][labels[b] == lab].float().mean() > 0.5
+        ]
+        assert 3 <= len(replaced) <= 5
+        keep = ~torch.isin(labels[b], torch.tensor(replaced))
+        assert not changed[b][keep].any()
+    cropped = AROcclusionTransform(
+        crop_size=(16, 24), num_segments=10)(img1, img2, flow, mask)
+    assert cropped['flow'].shape == (2, 2, 16, 24)
+    # the crop is one window of the teacher and of frame 1
+    hits = [(y, x) for y in range(25) for x in range(33)
+            if torch.equal(flow[..., y:y + 16, x:x + 24], cropped['flow'])]
+    assert len(hits) == 1
+    y, x = hits[0]
+    assert torch.equal(img1[..., y:y + 16, x:x + 24], cropped['img1'])
+    assert torch.equal(mask[..., y:y + 16, x:x + 24], cropped['mask'])

@@ -1,4 +1,5 @@
 """The AR transforms applied on the device to the second pass."""
+from .occlusion_transform import AROcclusionTransform, superpixels
 from .spatial_transform import ARSpatialTransform
 
-__all__ = ['ARSpatialTransform']
+__all__ = ['AROcclusionTransform', 'ARSpatialTransform', 'superpixels']
