@@ -3,7 +3,6 @@ replaced by noise, on the device (``oc_transforms.py``)."""
 from typing import Dict, Optional, Sequence
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
 from mmext.registry import MODELS
@@ -81,12 +80,11 @@ class AROcclusionTransform(nn.Module):
             Default (8, 16).
     """
 
-    def __init__(
-        self,
-        crop_size: Optional[Sequence[int]] = (320, 704),
-        num_segments: int = 200,
-        compactness: float = 50.,
-        num_selected: Sequence[int] = (8, 16)) -> None:
+    def __init__(self,
+                 crop_size: Optional[Sequence[int]] = (320, 704),
+                 num_segments: int = 200,
+                 compactness: float = 50.,
+                 num_selected: Sequence[int] = (8, 16)) -> None:
         super().__init__()
         self.crop_size = tuple(crop_size) if crop_size else None
         self.num_segments = num_segments
