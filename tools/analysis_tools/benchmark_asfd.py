@@ -10,7 +10,8 @@ shot runs at inference) and RetinaNet from mmdet's
 ``retinanet_r50_fpn.py`` with the backbone replaced by the same
 MobileNetV2 (FPN P3-P7 at width 256, 4 stacked convs, 9 anchors, mmdet's
 RetinaNet as published), one face class, random initial weights.  Two stages
-are timed per image (median over ``--repeats`` after a warm-up):
+are timed per image (median over ``--repeats`` rounds after a warm-up, the
+four runs alternating within a round so that both models see the same load):
 
 - network: backbone + neck + head (``mode='tensor'``);
 - inference: ``predict`` including box decoding and NMS. With untrained
@@ -27,6 +28,7 @@ import argparse
 import logging
 import os.path as osp
 import time
+from functools import partial
 from typing import Callable, Dict
 
 import torch
@@ -87,19 +89,24 @@ def retinanet_cfg(d0: Config) -> Config:
     return cfg
 
 
-def timeit(fn: Callable, repeats: int, device: str) -> float:
-    """Median seconds of ``fn()`` over ``repeats`` runs after a warm-up."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        if device.startswith('cuda'):
-            torch.cuda.synchronize()
-        start = time.perf_counter()
+def interleaved_medians(fns: Dict[str, Callable], repeats: int,
+                        device: str) -> Dict[str, float]:
+    """Median seconds of each ``fn()`` over ``repeats`` rounds after a
+    warm-up; the functions alternate within a round so that both see the
+    same machine load."""
+    for fn in fns.values():
         fn()
-        if device.startswith('cuda'):
-            torch.cuda.synchronize()
-        times.append(time.perf_counter() - start)
-    return sorted(times)[len(times) // 2]
+    times: Dict[str, list] = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            if device.startswith('cuda'):
+                torch.cuda.synchronize()
+            start = time.perf_counter()
+            fn()
+            if device.startswith('cuda'):
+                torch.cuda.synchronize()
+            times[name].append(time.perf_counter() - start)
+    return {name: sorted(t)[len(t) // 2] for name, t in times.items()}
 
 
 def complexity_table() -> None:
@@ -130,6 +137,8 @@ def main() -> None:
     init_default_scope('mmdet')
     torch.set_num_threads(args.threads)
     if args.complexity:
+        # mmengine warns about every operator it does not count (BN, ...)
+        MMLogger.get_current_instance().setLevel(logging.ERROR)
         complexity_table()
         return
     device = args.device
@@ -145,18 +154,16 @@ def main() -> None:
     sample = DetDataSample(
         metainfo=dict(
             img_shape=(480, 640), ori_shape=(480, 640), scale_factor=(1., 1.)))
-    results: Dict[str, Dict[str, float]] = {}
+    fns: Dict[str, Callable] = {}
     with torch.no_grad():
         for name, model in models.items():
             data = model.data_preprocessor(
                 dict(inputs=[image], data_samples=[sample]), False)
-            inputs, samples = data['inputs'], data['data_samples']
-            results[name] = dict(
-                network=timeit(lambda: model(inputs, samples, mode='tensor'),
-                               args.repeats, device),
-                inference=timeit(
-                    lambda: model(inputs, samples, mode='predict'),
-                    args.repeats, device))
+            for stage, mode in (('network', 'tensor'), ('inference',
+                                                        'predict')):
+                fns[f'{name}/{stage}'] = partial(
+                    model, data['inputs'], data['data_samples'], mode=mode)
+        seconds = interleaved_medians(fns, args.repeats, device)
     name = torch.cuda.get_device_name(0) if device.startswith('cuda') \
         else f'cpu ({torch.get_num_threads()} threads)'
     print(f'ASFD-D0 vs RetinaNet (MobileNetV2), one 640x480 image, '
@@ -165,7 +172,8 @@ def main() -> None:
           'RetinaNet img/s |')
     print('| --- | --- | --- | --- | --- | --- |')
     for stage in ('network', 'inference'):
-        a, r = results['asfd_d0'][stage], results['retinanet'][stage]
+        a = seconds[f'asfd_d0/{stage}']
+        r = seconds[f'retinanet/{stage}']
         print(f'| {stage} | {a * 1e3:.1f} | {r * 1e3:.1f} | {a / r:.2f} | '
               f'{1 / a:.1f} | {1 / r:.1f} |')
 
