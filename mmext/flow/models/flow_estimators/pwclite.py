@@ -120,7 +120,8 @@ class PWCLite(BaseModule):
     With ``num_frames=3`` (ARFlow-MV) the middle frame's flows to the
     previous (1 -> 0) and next (1 -> 2) frames are estimated jointly by the
     same estimator applied twice per level on swapped inputs
-    ``[x1, corr_a, corr_b, flow_a, -flow_b]``, likewise the context network.
+    ``[x1, corr_a, corr_b, flow_a, -flow_b]``, likewise the context network
+    on ``[feat_a, feat_b, flow_a, -flow_b]``.
 
     The defaults are the official network: 2,236,660 parameters for two
     frames, 2,371,444 for three.
@@ -136,29 +137,23 @@ class PWCLite(BaseModule):
         context_channels (Sequence[int]): Default (128, 128, 128, 96, 64,
             32).
         num_frames (int): 2, or 3 for the multi-frame variant. Default 2.
-        init_cfg (dict, optional): Default ``kaiming_normal_`` with torch's
-            defaults (fan_in, leaky_relu gain) on convs, zero bias, as the
-            official ``init_weights``.
+        init_cfg (dict, optional): Default None: PyTorch's default conv
+            initialisation, which is what the official model gets (its
+            ``init_weights`` tests ``isinstance`` on the (name, module)
+            pairs of ``named_modules()`` and so initialises nothing).
     """
 
-    def __init__(
-        self,
-        pyramid_channels: Sequence[int] = (3, 16, 32, 64, 96, 128, 192),
-        num_decoder_levels: int = 5,
-        search_range: int = 4,
-        reduced_channels: int = 32,
-        estimator_channels: Sequence[int] = (128, 128, 96, 64, 32),
-        context_channels: Sequence[int] = (128, 128, 128, 96, 64, 32),
-        num_frames: int = 2,
-        init_cfg: Optional[dict] = dict(
-            type='Kaiming',
-            layer='Conv2d',
-            a=0,
-            mode='fan_in',
-            nonlinearity='leaky_relu',
-            distribution='normal',
-            bias=0.)
-    ) -> None:
+    def __init__(self,
+                 pyramid_channels: Sequence[int] = (3, 16, 32, 64, 96, 128,
+                                                    192),
+                 num_decoder_levels: int = 5,
+                 search_range: int = 4,
+                 reduced_channels: int = 32,
+                 estimator_channels: Sequence[int] = (128, 128, 96, 64, 32),
+                 context_channels: Sequence[int] = (128, 128, 128, 96, 64,
+                                                    32),
+                 num_frames: int = 2,
+                 init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if num_frames not in (2, 3):
             raise ValueError(f'PWCLite: num_frames must be 2 or 3, got '
@@ -251,9 +246,9 @@ class PWCLite(BaseModule):
             flow_fw = flow_fw + res_fw
             flow_bw = flow_bw + res_bw
             ctx_fw = self.context_network(
-                torch.cat([feat_fw, flow_fw, feat_bw, flow_bw], 1))
+                torch.cat([feat_fw, feat_bw, flow_fw, -flow_bw], 1))
             ctx_bw = self.context_network(
-                torch.cat([feat_bw, flow_bw, feat_fw, flow_fw], 1))
+                torch.cat([feat_bw, feat_fw, flow_bw, -flow_fw], 1))
             flow_fw = flow_fw + ctx_fw
             flow_bw = flow_bw + ctx_bw
             flows_fw.append(flow_fw)
