@@ -1,7 +1,7 @@
 """Time ARFlow's PWC-Lite and its correlation layer, in one run.
 
     python tools/analysis_tools/benchmark_arflow.py [--device cpu|cuda]
-        [--repeats 3] [--threads 2] [--train-size 384 832]
+        [--repeats N] [--threads 2] [--train-size 384 832]
 
 Built from the official Sintel AR config (PWC-Lite, 2,236,660 parameters,
 untrained weights), with random inputs:
@@ -18,9 +18,10 @@ untrained weights), with random inputs:
   448x1024 pair (1/4: 32 x 112 x 256, 81 displacements), forward and
   forward + backward; the ratio reference / vectorised is printed.
 
-On a CPU the defaults are shrunk (training step at 128x256, batch 2) to
-keep the run short; ``--device cuda`` uses the official sizes.  A CUDA
-device that is not available falls back to the CPU with a warning.
+On a CPU the defaults are shrunk (training step at 128x256, batch 2, one
+timed run after the warm-up) to keep the run short; ``--device cuda`` uses
+the official sizes.  A CUDA device that is not available falls back to the
+CPU with a warning.
 """
 import argparse
 import os.path as osp
@@ -92,6 +93,7 @@ def main() -> None:
         f'CPU ({torch.get_num_threads()} threads)'
     train_size = args.train_size or ((384, 832) if cuda else (128, 256))
     train_batch = args.train_batch or (4 if cuda else 2)
+    repeats = args.repeats or (10 if cuda else 1)
     torch.manual_seed(0)
 
     cfg = Config.fromfile(CONFIG)
@@ -103,7 +105,7 @@ def main() -> None:
     model.eval()
     pair = dict(imgs=torch.rand(1, 2, 3, 448, 1024, device=device))
     with torch.no_grad():
-        t_inf = timeit(lambda: model(pair, mode='predict'), args.repeats,
+        t_inf = timeit(lambda: model(pair, mode='predict'), repeats,
                        device)
     print(f'inference 448x1024, batch 1: {1000 * t_inf:.1f} ms '
           f'({1 / t_inf:.1f} pairs/s)')
@@ -125,7 +127,7 @@ def main() -> None:
         sum(losses.values()).backward()
         optim.step()
 
-    t_step = timeit(step, args.repeats, device)
+    t_step = timeit(step, repeats, device)
     print(f'training step {h}x{w}, batch {train_batch} (unsupervised + AR '
           f'pass, backward, Adam): {1000 * t_step:.1f} ms')
 
@@ -147,7 +149,7 @@ def main() -> None:
                 def run(fn=fn):
                     fn(feat1, feat2).sum().backward()
 
-            times.append(timeit(run, args.repeats, device))
+            times.append(timeit(run, repeats, device))
         rows.append((mode, *times))
     print(f'correlation 32x112x256, 81 displacements (max |diff| '
           f'{err:.1e}):')
