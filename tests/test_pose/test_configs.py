@@ -48,8 +48,12 @@ def test_config_builds(config):
     keypoints = 14 if '_lsp-' in config else 16
     assert head.out_channels == keypoints
     name = osp.basename(config)
-    if name.startswith('ranet_') and 'baseline' not in name:
-        assert {'VisPredictHead', 'CascadeVotingFusionHead'} <= types
+    ranet = name.startswith('ranet_') and 'baseline' not in name
+    expect_cvf = (ranet and 'ablation-pda' not in name) or '-cvf_' in name
+    expect_pda = (ranet and 'ablation-cvf' not in name) or '-pda_' in name
+    assert ({'VisPredictHead', 'CascadeVotingFusionHead'} <= types) == (
+        expect_cvf)
+    if ranet and 'ablation' not in name:
         assert types & {'RANetResNet', 'RANetHRNet'}
     if 'quickstart' in name:  # small enough to build here
         model = MODELS.build(cfg.model)
@@ -60,10 +64,9 @@ def test_config_builds(config):
     for pipeline in filter(None, pipelines):
         for step in pipeline:
             assert TRANSFORMS.get(step['type']) is not None
-        types = [s['type'] for s in pipeline]
-        uses_pda = 'ParsingBasedDataAugmentation' in types
-        assert uses_pda == ('ranet_' in osp.basename(config)
-                            and 'baseline' not in config or '-pda_' in config)
+        steps = [s['type'] for s in pipeline]
+        uses_pda = 'ParsingBasedDataAugmentation' in steps
+        assert uses_pda == expect_pda
         if uses_pda:
-            assert types.index('ParsingBasedDataAugmentation') < types.index(
+            assert steps.index('ParsingBasedDataAugmentation') < steps.index(
                 'TopdownAffine')
