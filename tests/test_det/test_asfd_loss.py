@@ -86,3 +86,13 @@ def test_forward_weights_and_mmdet_diou_regression():
 def test_bad_margin_type_is_rejected():
     with pytest.raises(ValueError, match='margin_type'):
         build(margin_type='sphereface')
+
+
+def test_arcface_fallback_past_pi_stays_monotonic():
+    loss = build(margin_type='arcface', margin=0.5)
+    # theta_f close to pi: cos(theta + m) would wrap around and grow
+    cos_f = -0.95
+    scores = torch.tensor([[cos_f, math.sqrt(1 - cos_f**2)]])
+    logits = loss.margin_logits(scores, torch.tensor([0]))
+    expected = cos_f - math.sin(math.pi - 0.5) * 0.5
+    assert logits[0, 0].item() == pytest.approx(expected, abs=1e-5)

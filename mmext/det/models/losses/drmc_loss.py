@@ -79,8 +79,8 @@ class DRMCLoss(nn.Module):
             logits = cls_score - self.margin * onehot
         elif self.margin_type == 'arcface':
             cos = F.normalize(cls_score, dim=1).clamp(-1 + 1e-7, 1 - 1e-7)
-            # cos(theta + m), kept monotonic past theta + m > pi
-            # (the ArcFace "easy margin" fallback cos(theta) - m sin(m) m)
+            # cos(theta + m); past theta + m > pi ArcFace's fallback
+            # cos(theta) - m sin(pi - m) keeps the logit decreasing
             target = torch.cos(torch.acos(cos) + self.margin)
             fallback = cos - math.sin(math.pi - self.margin) * self.margin
             target = torch.where(cos > math.cos(math.pi - self.margin), target,
