@@ -13,7 +13,10 @@
 # paper's search schedule is not public.
 _base_ = ['./asfd-d1_r18_8xb4-121e_widerface.py']
 
-model = dict(neck=dict(type='AutoFEMSearch', partial_channels=4, tau=10.0))
+# noise_scale 1: standard Gumbel samples as GDAS (the public code: 1e-3)
+model = dict(
+    neck=dict(
+        type='AutoFEMSearch', partial_channels=4, tau=10.0, noise_scale=1.0))
 
 # DARTS' split of the training set: even images train the weights, odd
 # images the architecture. WIDER train has 12880 images, of which more than

@@ -137,7 +137,7 @@ def test_search_loop_alternates_architecture_and_weight_steps(tmp_path):
     cfg.dump(search_cfg)
     fixed = Config.fromfile(search_cfg)
     fixed.model.neck.type = 'AutoFEM'
-    for key in ('partial_channels', 'tau'):
+    for key in ('partial_channels', 'tau', 'noise_scale'):
         fixed.model.neck.pop(key)
     base = str(tmp_path / 'fixed.py')
     fixed.dump(base)

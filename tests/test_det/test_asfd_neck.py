@@ -171,3 +171,24 @@ def test_mixed_op_partial_channels_pass_the_rest_through_shuffled():
     assert torch.equal(out[:, 1], x[:, 2])
     assert torch.equal(out[:, 4], selected[:, 1])
     assert torch.equal(out[:, 7], x[:, 7])
+
+
+def test_hard_gumbel_softmax_one_hot_straight_through():
+    from mmext.det.models.necks.auto_fem_search import hard_gumbel_softmax
+    torch.manual_seed(0)
+    logits = torch.tensor([[0., 2., 1.], [3., 0., 0.]], requires_grad=True)
+    # without noise: the argmax, and the gradient of softmax(logits / tau)
+    sample = hard_gumbel_softmax(logits, tau=2.0, noise_scale=0.0)
+    assert sample.tolist() == [[0., 1., 0.], [1., 0., 0.]]
+    weights = torch.tensor([[1., 2., 3.], [0., 0., 1.]])
+    (sample * weights).sum().backward()
+    expected_grad = torch.autograd.grad(
+        ((logits / 2.0).softmax(-1) * weights).sum(), logits)[0]
+    assert torch.allclose(logits.grad, expected_grad)
+    # with noise every op gets sampled sometimes, the largest most often
+    counts = torch.stack([
+        hard_gumbel_softmax(torch.tensor([0., 1., 2.]), 1.0).detach()
+        for _ in range(2000)
+    ]).sum(0)
+    expected = torch.tensor([0., 1., 2.]).softmax(0) * 2000
+    assert torch.allclose(counts, expected, rtol=0.15)

@@ -22,6 +22,27 @@ def channel_shuffle(x: Tensor, groups: int) -> Tensor:
     return x.reshape(n, c, h, w)
 
 
+def hard_gumbel_softmax(logits: Tensor,
+                        tau: float,
+                        noise_scale: float = 1.0) -> Tensor:
+    """One-hot samples of ``softmax((logits + s * g) / tau)``, g ~ Gumbel,
+    with the straight-through gradient of the soft sample (GDAS).
+
+    Args:
+        logits (Tensor): (..., n) architecture parameters.
+        tau (float): Temperature.
+        noise_scale (float): s; 1 is the standard Gumbel-max sample, 0 the
+            plain argmax (the public DSFDv2 code uses 1e-3).
+
+    Returns:
+        Tensor: (..., n) one-hot rows (values exactly 0 / 1).
+    """
+    gumbel = -torch.empty_like(logits).exponential_().log()
+    soft = ((logits + noise_scale * gumbel) / tau).softmax(-1)
+    hard = F.one_hot(soft.argmax(-1), logits.shape[-1]).to(logits.dtype)
+    return hard - soft.detach() + soft
+
+
 class MixedOp(nn.Module):
     """One searchable edge: all candidate ops on a partial channel slice.
 
@@ -91,6 +112,9 @@ class AutoFEMSearch(AutoFEM):
         context_primitives (Sequence[str]): Context candidates.
         partial_channels (int): K of PC-DARTS. Defaults to 4.
         tau (float): Initial Gumbel temperature. Defaults to 10 (GDAS).
+        noise_scale (float): Scale of the Gumbel noise, see
+            :func:`hard_gumbel_softmax`. Defaults to 1 (GDAS); the public
+            DSFDv2 code uses 1e-3.
         edges_per_node (int): Edges kept per context node. Defaults to 2.
         **kwargs: :class:`AutoFEM` arguments except the genotypes.
     """
@@ -101,6 +125,7 @@ class AutoFEMSearch(AutoFEM):
                  context_primitives: Sequence[str] = CPM_PRIMITIVES,
                  partial_channels: int = 4,
                  tau: float = 10.0,
+                 noise_scale: float = 1.0,
                  edges_per_node: int = 2,
                  **kwargs) -> None:
         for key in ('fpn_genotype', 'context_genotype'):
@@ -113,6 +138,7 @@ class AutoFEMSearch(AutoFEM):
         self.edges_per_node = edges_per_node
         super().__init__(*args, **kwargs)
         self.tau = tau
+        self.noise_scale = noise_scale
         levels, n = self.num_outs, len(self.fpn_primitives)
         self.arch_top_down = nn.Parameter(1e-3 * torch.randn(levels - 1, n))
         self.arch_bottom_up = nn.Parameter(1e-3 * torch.randn(levels - 1, n))
@@ -188,7 +214,7 @@ class AutoFEMSearch(AutoFEM):
         if self.training:
 
             def sample(a: Tensor) -> Tensor:
-                return F.gumbel_softmax(a, tau=self.tau, hard=True, dim=-1)
+                return hard_gumbel_softmax(a, self.tau, self.noise_scale)
 
             fpn = {k: sample(a) for k, a in alphas.items()}
             return dict(
