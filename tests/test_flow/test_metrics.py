@@ -74,4 +74,4 @@ def test_fl_outlier_rule():
     pred2 = torch.full((2, 1, 2), 10.)
     metric.process({}, [sample(pred2, gt2, valid=torch.tensor([[1., 0.]]))])
     out = metric.compute_metrics(metric.results)
-    assert math.isclose(out['Fl'], (25. + 100.) / 2)
+    assert math.isclose(out['Fl-all'], (25. + 100.) / 2)

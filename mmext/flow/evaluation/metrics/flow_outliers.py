@@ -1,4 +1,4 @@
-"""KITTI outlier rate Fl."""
+"""KITTI outlier rate Fl-all."""
 from collections import defaultdict
 from typing import Dict, List, Optional, Sequence
 
@@ -16,7 +16,7 @@ class FlowOutliers(BaseMetric):
 
     Computed per image and averaged over images, as ARFlow's evaluation
     (the KITTI devkit instead pools the pixels of the whole set).  Reported
-    as ``Fl`` (percent), per ``subset`` too when there are several.
+    as ``Fl-all`` (percent), per ``subset`` too when there are several.
 
     Args:
         collect_device (str): Default 'cpu'.
@@ -36,19 +36,20 @@ class FlowOutliers(BaseMetric):
             n = int(valid.sum())
             if n == 0:
                 continue  # no label in this image: nothing to count
-            self.results.append(
-                dict(
-                    subset=sample.get('subset'),
-                    Fl=100. * float(outlier[valid].float().mean())))
+            rate = 100. * float(outlier[valid].float().mean())
+            self.results.append({
+                'subset': sample.get('subset'),
+                'Fl-all': rate
+            })
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
         if not results:
             raise ValueError('FlowOutliers: no image with valid pixels')
-        metrics = dict(Fl=float(np.mean([r['Fl'] for r in results])))
+        metrics = {'Fl-all': float(np.mean([r['Fl-all'] for r in results]))}
         groups = defaultdict(list)
         for r in results:
-            groups[r['subset']].append(r['Fl'])
+            groups[r['subset']].append(r['Fl-all'])
         if len(groups) > 1:
             for subset, values in groups.items():
-                metrics[f'{subset}/Fl'] = float(np.mean(values))
+                metrics[f'{subset}/Fl-all'] = float(np.mean(values))
         return metrics
