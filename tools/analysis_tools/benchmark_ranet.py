@@ -18,8 +18,10 @@ PDA -> RandomFlip -> RandomBBoxTransform -> TopdownAffine -> GenerateTarget
 -> PackPoseInputs) is run on MPII-sized JPEGs (``--pda-image-size``, default
 720x720, persons about 430 px tall, written by the quickstart renderer)
 with PDA as configured (prob 0.5), with PDA on every image (prob 1) and
-without PDA; the images/s of each and PDA's share of the loading time are
-printed (RANet's target: under 20 %).  The part library is the quickstart's.
+without PDA, interleaved; the images per CPU second of each (process CPU
+time, so that other jobs on the machine do not distort it) and PDA's added
+share of the loading time are printed (RANet's target: under 20 %).  The
+part library is the quickstart's.
 """
 import argparse
 import json
@@ -149,13 +151,13 @@ def benchmark_pda(args) -> None:
         for i in range(args.repeats + 1):  # interleaved, first = warm-up
             for name, transform in variants.items():
                 np.random.seed(i)
-                start = time.perf_counter()
+                start = time.process_time()
                 for info in infos:
                     transform(dict(info))
                 if i > 0:
-                    times[name].append(time.perf_counter() - start)
+                    times[name].append(time.process_time() - start)
     base = statistics.median(times['without PDA'])
-    header = ['pipeline', 'images/s', 'loading time vs without PDA']
+    header = ['pipeline', 'images per CPU second', 'vs without PDA']
     rows = []
     for name, t in times.items():
         seconds = statistics.median(t)
@@ -164,7 +166,8 @@ def benchmark_pda(args) -> None:
             f'{100 * (seconds / base - 1):+.1f} %'
         ])
     print(f'\ntraining pipeline on {len(infos)} images of '
-          f'{args.pda_image_size}x{args.pda_image_size}, 1 process')
+          f'{args.pda_image_size}x{args.pda_image_size}, 1 process, CPU '
+          'time (robust to other jobs on the machine)')
     print_table(header, rows)
 
 

@@ -30,8 +30,10 @@ class ParsingBasedDataAugmentation(BaseTransform):
       diagonal, jittered by ``scale_jitter``;
     * it is rotated by up to ``max_rotate`` degrees and mirrored with
       ``flip_prob`` (a left arm becomes a right-looking one);
-    * its alpha is eroded and Gaussian-blurred (``soft_edge`` times the
-      pasted diagonal) and blended as ``img * (1 - a) + part * a``.
+    * its alpha is eroded and Gaussian-blurred (kernel ``soft_edge`` times
+      the part's diagonal, at the part's resolution, so the soft border
+      scales with the pasted part) and blended as
+      ``img * (1 - a) + part * a``.
 
     It runs on the full image before ``TopdownAffine`` and needs
     ``bbox`` (as loaded by mmpose's datasets) and ``keypoints`` /
@@ -57,8 +59,8 @@ class ParsingBasedDataAugmentation(BaseTransform):
             box diagonal. Defaults to 0.1.
         flip_prob (float): Probability to mirror a part. Defaults to 0.5.
         anchor (str): ``'joint'`` or ``'box'``. Defaults to ``'joint'``.
-        soft_edge (float): Blur kernel as a fraction of the pasted part's
-            diagonal (at least 3 px). Defaults to 0.08.
+        soft_edge (float): Blur kernel as a fraction of the part's diagonal
+            (at least 3 px). Defaults to 0.08.
     """
 
     def __init__(self,
@@ -112,9 +114,23 @@ class ParsingBasedDataAugmentation(BaseTransform):
             point = bbox[:2] + np.random.rand(2) * (bbox[2:] - bbox[:2])
         return point + np.random.uniform(-1, 1, 2) * self.max_shift * diag
 
+    def _soften(self, part: np.ndarray) -> np.ndarray:
+        """Erode and blur the alpha of ``part`` at its own resolution.
+
+        Softening before the warp costs a fraction of softening the pasted
+        region, and the soft border then scales with the part.
+        """
+        h, w = part.shape[:2]
+        k = max(3, int(self.soft_edge * np.hypot(w, h)) // 2 * 2 + 1)
+        alpha = cv2.erode(part[..., 3],
+                          np.ones((k // 2 + 1, k // 2 + 1), np.uint8))
+        part = part.copy()
+        part[..., 3] = cv2.GaussianBlur(alpha, (k, k), 0)
+        return part
+
     def _paste(self, img: np.ndarray, part: np.ndarray, center: np.ndarray,
                size: float, angle: float) -> Optional[np.ndarray]:
-        """Blend ``part`` into ``img`` in place; return the touched box."""
+        """Blend soft-edged ``part`` into ``img`` in place; return the box."""
         h, w = part.shape[:2]
         scale = size / np.hypot(w, h)
         matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, scale)
@@ -134,10 +150,8 @@ class ParsingBasedDataAugmentation(BaseTransform):
             borderMode=cv2.BORDER_CONSTANT,
             borderValue=0)
         *colour, alpha = cv2.split(warped)
-        k = max(3, int(self.soft_edge * size) // 2 * 2 + 1)
-        alpha = cv2.erode(alpha, np.ones((k // 2 + 1, k // 2 + 1), np.uint8))
-        alpha = cv2.GaussianBlur(
-            alpha.astype(np.float32) * (1 / 255.), (k, k), 0)
+        alpha = alpha.astype(np.float32)
+        alpha *= 1 / 255.
         # img * (1 - a) + part * a, rounded and saturated to uint8
         img[y1:y2, x1:x2] = cv2.blendLinear(
             cv2.merge(colour), img[y1:y2, x1:x2], alpha, 1 - alpha)
@@ -172,7 +186,7 @@ class ParsingBasedDataAugmentation(BaseTransform):
         for _ in range(
                 np.random.randint(self.num_parts[0], self.num_parts[1] + 1)):
             entry = self.parts[np.random.randint(len(self.parts))]
-            part = read_part(entry)
+            part = self._soften(read_part(entry))
             if np.random.rand() < self.flip_prob:
                 part = part[:, ::-1]
             size = entry['body_ratio'] * diag * np.random.uniform(
