@@ -3,6 +3,7 @@ import filecmp
 import os
 import os.path as osp
 
+import cv2
 import numpy as np
 import pytest
 from mmdet.registry import DATASETS
@@ -37,6 +38,7 @@ def build(tmp_path, text, name='wider_face_val_bbx_gt.txt', **kwargs):
             data_root=str(tmp_path),
             ann_file=f'wider_face_split/{name}',
             data_prefix=dict(img='WIDER_val/images/'),
+            read_image_sizes=False,  # annotation files only, no images
             **kwargs))
 
 
@@ -188,6 +190,33 @@ def test_quickstart_through_the_mmdet_pipeline(quickstart):
         for i in ds.get_data_info(k)['instances']
     ])
     assert heights.min() < 12 and heights.max() > 48
+
+
+def test_image_sizes_for_the_aspect_ratio_sampler(quickstart):
+    from mmdet.datasets.samplers import AspectRatioBatchSampler
+    from mmengine.dataset import DefaultSampler
+    init_default_scope('mmdet')
+    ds = DATASETS.build(
+        dict(
+            type='WIDERFaceTxtDataset',
+            data_root=quickstart,
+            ann_file='wider_face_split/wider_face_val_bbx_gt.txt',
+            data_prefix=dict(img='WIDER_val/images/'),
+            test_mode=True))
+    for k in range(len(ds)):
+        info = ds.get_data_info(k)
+        height, width = cv2.imread(info['img_path']).shape[:2]
+        assert (info['width'], info['height']) == (width, height)
+    sampler = AspectRatioBatchSampler(
+        DefaultSampler(ds, shuffle=False), batch_size=2)
+    batches = list(sampler)
+    assert sorted(i for b in batches for i in b) == list(range(len(ds)))
+    for batch in batches:
+        wide = {
+            ds.get_data_info(i)['width'] >= ds.get_data_info(i)['height']
+            for i in batch
+        }
+        assert len(wide) == 1
 
 
 def test_quickstart_val_txt_and_mat_agree(quickstart):

@@ -5,8 +5,9 @@ from typing import List, Optional, Tuple
 import numpy as np
 from mmdet.datasets import BaseDetDataset
 from mmdet.registry import DATASETS
-from mmengine.fileio import get_text
+from mmengine.fileio import get_local_path, get_text
 from mmengine.logging import MMLogger
+from PIL import Image
 
 #: Columns of a face line of ``wider_face_{train,val}_bbx_gt.txt``.
 FACE_FIELDS = ('x', 'y', 'w', 'h', 'blur', 'expression', 'illumination',
@@ -138,9 +139,17 @@ class WIDERFaceTxtDataset(BaseDetDataset):
     ``filter_cfg['filter_empty_gt']`` (training only), images without any
     face line are skipped.
 
+    The split files give no image size, so with ``read_image_sizes``
+    ``width`` and ``height`` (which mmdet's ``AspectRatioBatchSampler``
+    reads) are taken from each image's header the first time
+    :meth:`get_data_info` is asked for that image, and remembered.
+
     Args:
         ignore_invalid (bool): Mark ``invalid`` faces as ignored.
             Defaults to True.
+        read_image_sizes (bool): Add ``width`` and ``height`` from the
+            image headers in :meth:`get_data_info`. Turn off to read the
+            annotations without the images. Defaults to True.
         **kwargs: :class:`mmdet.datasets.BaseDetDataset` arguments
             (``ann_file``, ``data_root``, ``data_prefix=dict(img=...)``,
             ``filter_cfg``, ``pipeline``, ``test_mode``, ...).
@@ -152,9 +161,37 @@ class WIDERFaceTxtDataset(BaseDetDataset):
 
     METAINFO = {'classes': ('face', ), 'palette': [(0, 255, 0)]}
 
-    def __init__(self, *args, ignore_invalid: bool = True, **kwargs) -> None:
+    def __init__(self,
+                 *args,
+                 ignore_invalid: bool = True,
+                 read_image_sizes: bool = True,
+                 **kwargs) -> None:
         self.ignore_invalid = ignore_invalid
+        self.read_image_sizes = read_image_sizes
+        self._image_sizes = {}
         super().__init__(*args, **kwargs)
+
+    def get_data_info(self, idx: int) -> dict:
+        """The annotation of image ``idx`` with its ``width`` and ``height``.
+
+        Args:
+            idx (int): Index of the image.
+
+        Returns:
+            dict: As :meth:`load_data_list` gives it, plus ``width`` and
+            ``height`` read from the image header (once per image) when
+            ``read_image_sizes``.
+        """
+        info = super().get_data_info(idx)
+        if not self.read_image_sizes:
+            return info
+        path = info['img_path']
+        if path not in self._image_sizes:
+            with get_local_path(path, backend_args=self.backend_args) as p:
+                with Image.open(p) as image:
+                    self._image_sizes[path] = image.size
+        info['width'], info['height'] = self._image_sizes[path]
+        return info
 
     @property
     def bbox_min_size(self) -> Optional[float]:
