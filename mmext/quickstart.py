@@ -20,6 +20,7 @@ import fcntl
 import importlib
 import os
 import os.path as osp
+import shutil
 from typing import Any, Callable, Optional
 
 
@@ -67,4 +68,42 @@ def prepare_data(cfg: Any) -> Optional[str]:
             prepare(data_root)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+    return data_root
+
+
+def write_once(data_root: str,
+               write: Callable[[str], None],
+               stamp: str,
+               marker: str = '.complete') -> str:
+    """Write a generated dataset into ``data_root`` atomically, once.
+
+    A dataset whose ``marker`` file holds ``stamp`` (e.g. the generator's
+    version and seed) is left alone; anything else there is replaced.
+    ``write`` fills a temporary sibling folder, which is then moved into
+    place, so an interrupted run leaves no half-written dataset.
+
+    Args:
+        data_root (str): Destination folder.
+        write (Callable[[str], None]): Writes the whole dataset into the
+            folder it is given.
+        stamp (str): Identifies what ``write`` produces.
+        marker (str): Name of the stamp file inside ``data_root``.
+            Defaults to ``'.complete'``.
+
+    Returns:
+        str: ``data_root``.
+    """
+    root = osp.normpath(data_root)
+    marker_path = osp.join(root, marker)
+    if osp.isfile(marker_path):
+        with open(marker_path) as f:
+            if f.read().strip() == stamp:
+                return data_root
+    tmp = root + '.tmp'
+    shutil.rmtree(tmp, ignore_errors=True)
+    write(tmp)
+    with open(osp.join(tmp, marker), 'w') as f:
+        f.write(f'{stamp}\n')
+    shutil.rmtree(root, ignore_errors=True)
+    os.replace(tmp, root)
     return data_root

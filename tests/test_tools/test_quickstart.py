@@ -1,11 +1,12 @@
 """tools/quickstart.py: discovery, table, and the data contract."""
 import importlib.util
+import os
 import os.path as osp
 
 import pytest
 from mmengine.config import Config
 
-from mmext.quickstart import prepare_data, resolve
+from mmext.quickstart import prepare_data, resolve, write_once
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 spec = importlib.util.spec_from_file_location(
@@ -75,3 +76,34 @@ def test_read_test_metrics(tmp_path):
     assert quickstart_tool.read_test_metrics(str(tmp_path)) == {'acc': 0.5}
     with pytest.raises(FileNotFoundError):
         quickstart_tool.read_test_metrics(str(tmp_path / 'none'))
+
+
+def test_write_once_is_atomic_and_keyed_by_its_stamp(tmp_path):
+    root = str(tmp_path / 'data')
+    calls = []
+
+    def write(folder, text='a'):
+        calls.append(folder)
+        os.makedirs(folder)
+        with open(osp.join(folder, 'x.txt'), 'w') as f:
+            f.write(text)
+
+    assert write_once(root, write, 'v1 0') == root
+    assert write_once(root, write, 'v1 0') == root  # cached: not rewritten
+    assert calls == [root + '.tmp']
+    with open(osp.join(root, '.complete')) as f:
+        assert f.read() == 'v1 0\n'
+
+    def broken(folder):
+        write(folder, 'b')
+        raise RuntimeError('interrupted')
+
+    # a new stamp rewrites, and a failed write keeps the old dataset whole
+    with pytest.raises(RuntimeError, match='interrupted'):
+        write_once(root, broken, 'v2 0')
+    with open(osp.join(root, 'x.txt')) as f:
+        assert f.read() == 'a'
+    write_once(root, lambda folder: write(folder, 'c'), 'v2 0')
+    with open(osp.join(root, 'x.txt')) as f:
+        assert f.read() == 'c'
+    assert not osp.exists(root + '.tmp')

@@ -15,10 +15,11 @@ Generation is deterministic (fixed seeds) and takes a few seconds.
 """
 import os
 import os.path as osp
-import shutil
 
 import cv2
 import numpy as np
+
+from mmext.quickstart import write_once
 
 #: Classes and their horizontal flip partners (for ``Flip``'s
 #: ``flip_label_map``): flipping a video left-right swaps 0 and 1.
@@ -81,11 +82,9 @@ def _write_split(data_root: str, split: str, per_class: int,
 def prepare_quickstart_data(data_root: str, train_per_class: int = 48,
                             val_per_class: int = 16) -> None:
     """Write the dataset to ``data_root`` unless it is already there."""
-    if osp.isfile(osp.join(data_root, 'val_list_rawframes.txt')):
-        return
-    tmp = osp.normpath(data_root) + '.tmp'
-    shutil.rmtree(tmp, ignore_errors=True)
-    _write_split(tmp, 'train', train_per_class, seed=0)
-    _write_split(tmp, 'val', val_per_class, seed=1)
-    shutil.rmtree(data_root, ignore_errors=True)
-    os.replace(tmp, data_root)
+
+    def write(root: str) -> None:
+        _write_split(root, 'train', train_per_class, seed=0)
+        _write_split(root, 'val', val_per_class, seed=1)
+
+    write_once(data_root, write, f'{train_per_class} {val_per_class}')

@@ -38,7 +38,6 @@ and empty setting lists are stored as ``0 x 1`` uint8 arrays.
 """
 import os
 import os.path as osp
-import shutil
 from typing import Dict, List, Tuple
 
 import cv2
@@ -46,6 +45,7 @@ import numpy as np
 
 from mmext.det.evaluation.functional.wider_face_eval import (
     SETTINGS, WIDERFaceGroundTruth, save_wider_face_gt)
+from mmext.quickstart import write_once
 
 #: Bumped when the generated data changes; a cache of another version is
 #: rewritten.
@@ -228,17 +228,5 @@ def prepare_quickstart_data(data_root: str, seed: int = 2021) -> str:
     Returns:
         str: ``data_root``.
     """
-    root = osp.normpath(data_root)
-    marker = osp.join(root, _MARKER)
-    if osp.isfile(marker):
-        with open(marker) as f:
-            if f.read().strip() == f'{VERSION} {seed}':
-                return data_root
-    tmp = root + '.tmp'
-    shutil.rmtree(tmp, ignore_errors=True)
-    _write(tmp, seed)
-    with open(osp.join(tmp, _MARKER), 'w') as f:
-        f.write(f'{VERSION} {seed}\n')
-    shutil.rmtree(root, ignore_errors=True)
-    os.replace(tmp, root)
-    return data_root
+    return write_once(data_root, lambda tmp: _write(tmp, seed),
+                      f'{VERSION} {seed}', _MARKER)

@@ -21,13 +21,13 @@ import glob
 import json
 import os
 import os.path as osp
-import shutil
 from typing import Dict, Optional, Tuple
 
 import cv2
 import numpy as np
 from scipy.io import savemat
 
+from mmext.quickstart import write_once
 from .part_library import build_part_library
 
 VERSION = 'ranet-quickstart-1'
@@ -269,17 +269,5 @@ def prepare_quickstart_data(data_root: str, seed: int = 1905) -> str:
     Returns:
         str: ``data_root``.
     """
-    root = osp.normpath(data_root)
-    marker = osp.join(root, _MARKER)
-    if osp.isfile(marker):
-        with open(marker) as f:
-            if f.read().strip() == f'{VERSION} {seed}':
-                return data_root
-    tmp = root + '.tmp'
-    shutil.rmtree(tmp, ignore_errors=True)
-    _write(tmp, seed)
-    with open(osp.join(tmp, _MARKER), 'w') as f:
-        f.write(f'{VERSION} {seed}\n')
-    shutil.rmtree(root, ignore_errors=True)
-    os.replace(tmp, root)
-    return data_root
+    return write_once(data_root, lambda tmp: _write(tmp, seed),
+                      f'{VERSION} {seed}', _MARKER)
