@@ -9,7 +9,7 @@ import pytest
 import torch
 from mmengine.hooks import Hook
 
-import mmext
+import mmext  # noqa: F401  applies the compat layer
 from mmext import compat
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -95,7 +95,10 @@ def test_external_weights_allow_numpy_not_history_buffer(tmp_path):
     ckpt = _load_checkpoint(str(path))
     assert ckpt['meta']['arr'].tolist() == [0, 1, 2]
     path = tmp_path / 'hub.pth'
-    torch.save({'state_dict': {}, 'hub': HistoryBuffer([1., 2.], [1, 1])}, path)
+    torch.save({
+        'state_dict': {},
+        'hub': HistoryBuffer([1., 2.], [1, 1])
+    }, path)
     with pytest.raises(pickle.UnpicklingError, match='HistoryBuffer'):
         _load_checkpoint(str(path))
     with compat.resuming():

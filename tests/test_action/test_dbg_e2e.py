@@ -3,8 +3,6 @@ import glob
 import json
 import os
 import os.path as osp
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -12,19 +10,9 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 import mmext.action  # noqa: F401  compat shims before mmaction.models
+from tests.tool_runner import ROOT, run_tool
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = osp.join(ROOT, 'configs', 'dbg')
-
-
-def run_tool(*args, env):
-    proc = subprocess.run([sys.executable, *args],
-                          cwd=ROOT,
-                          env=env,
-                          capture_output=True,
-                          text=True)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return proc.stdout + proc.stderr
 
 
 @pytest.mark.e2e

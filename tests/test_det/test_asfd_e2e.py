@@ -4,8 +4,6 @@ import glob
 import json
 import os
 import os.path as osp
-import subprocess
-import sys
 
 import pytest
 import torch
@@ -15,19 +13,9 @@ from mmengine.runner import Runner
 
 import mmext.det  # noqa: F401
 from mmext.det.datasets.wider_face_quickstart import prepare_quickstart_data
+from tests.tool_runner import ROOT, run_tool
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = osp.join(ROOT, 'configs', 'asfd')
-
-
-def run_tool(*args, env):
-    proc = subprocess.run([sys.executable, *args],
-                          cwd=ROOT,
-                          env=env,
-                          capture_output=True,
-                          text=True)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return proc.stdout + proc.stderr
 
 
 @pytest.mark.e2e

@@ -3,26 +3,14 @@ import glob
 import json
 import os
 import os.path as osp
-import subprocess
-import sys
 
 import pytest
 import torch
 
-from .utils import ROOT
+from tests.tool_runner import ROOT, run_tool
 
 CONFIG = osp.join(ROOT, 'configs', 'curricularface',
                   'curricularface_ir18_quickstart.py')
-
-
-def run_tool(*args, env):
-    proc = subprocess.run([sys.executable, *args],
-                          cwd=ROOT,
-                          env=env,
-                          capture_output=True,
-                          text=True)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return proc.stdout + proc.stderr
 
 
 @pytest.mark.e2e

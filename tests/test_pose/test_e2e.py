@@ -3,23 +3,12 @@ import glob
 import json
 import os
 import os.path as osp
-import subprocess
-import sys
 
 import pytest
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from tests.tool_runner import ROOT, run_tool
+
 CONFIGS = osp.join(ROOT, 'configs', 'ranet')
-
-
-def run_tool(*args, env):
-    proc = subprocess.run([sys.executable, *args],
-                          cwd=ROOT,
-                          env=env,
-                          capture_output=True,
-                          text=True)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return proc.stdout + proc.stderr
 
 
 @pytest.mark.e2e

@@ -9,25 +9,15 @@ import sys
 import pytest
 import torch
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from tests.tool_runner import ROOT, run_tool
+
 TOY = osp.join(ROOT, 'tests', 'data', 'configs', 'toy_mmext.py')
-
-
-def run_tool(*args, env=None):
-    env = dict(os.environ if env is None else env)
-    env['PYTHONPATH'] = os.pathsep.join(
-        p for p in (ROOT, env.get('PYTHONPATH')) if p)
-    proc = subprocess.run([sys.executable, *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return proc.stdout + proc.stderr
 
 
 def test_train_then_test_then_resume(tmp_path):
     work = str(tmp_path / 'toy')
-    log = run_tool('tools/train.py', TOY, '--work-dir', work,
-                   '--cfg-options', 'train_cfg.max_epochs=2', '--seed', '3',
-                   '--deterministic')
+    log = run_tool('tools/train.py', TOY, '--work-dir', work, '--cfg-options',
+                   'train_cfg.max_epochs=2', '--seed', '3', '--deterministic')
     assert 'Epoch(train) [2][8/8]' in log
     assert osp.isfile(osp.join(work, 'epoch_2.pth'))
     ckpt = torch.load(osp.join(work, 'epoch_2.pth'), weights_only=False)
@@ -41,8 +31,8 @@ def test_train_then_test_then_resume(tmp_path):
 
     test_dir = osp.join(work, 'test')
     out = osp.join(work, 'preds.pkl')
-    run_tool('tools/test.py', TOY, osp.join(work, 'epoch_3.pth'),
-             '--work-dir', test_dir, '--out', out)
+    run_tool('tools/test.py', TOY, osp.join(work, 'epoch_3.pth'), '--work-dir',
+             test_dir, '--out', out)
     metrics_file = sorted(glob.glob(osp.join(test_dir, '*', '*.json')))[-1]
     metrics = json.loads(open(metrics_file).read().strip().splitlines()[-1])
     assert metrics['mse'] < 1.0  # y = 3 x0 - 2 x1 + 1 is learnt
@@ -54,23 +44,32 @@ def test_resume_from_explicit_checkpoint(tmp_path):
     run_tool('tools/train.py', TOY, '--work-dir', work, '--cfg-options',
              'train_cfg.max_epochs=1')
     log = run_tool('tools/train.py', TOY, '--work-dir', str(tmp_path / 'b'),
-                   '--resume', osp.join(work, 'epoch_1.pth'),
-                   '--cfg-options', 'train_cfg.max_epochs=2')
+                   '--resume', osp.join(work, 'epoch_1.pth'), '--cfg-options',
+                   'train_cfg.max_epochs=2')
     assert 'resumed epoch: 1, iter: 8' in log
 
 
 def test_bad_arguments_are_reported(tmp_path):
     env = dict(os.environ, PYTHONPATH=ROOT)
-    proc = subprocess.run(
-        [sys.executable, 'tools/train.py', TOY, '--auto-scale-lr',
-         '--work-dir', str(tmp_path)], cwd=ROOT, env=env,
-        capture_output=True, text=True)
+    proc = subprocess.run([
+        sys.executable, 'tools/train.py', TOY, '--auto-scale-lr', '--work-dir',
+        str(tmp_path)
+    ],
+                          cwd=ROOT,
+                          env=env,
+                          capture_output=True,
+                          text=True)
     assert proc.returncode != 0
     assert 'auto_scale_lr' in proc.stderr and 'toy_mmext.py' in proc.stderr
-    proc = subprocess.run(
-        [sys.executable, 'tools/test.py', TOY, 'x.pth', '--out', 'x.json',
-         '--work-dir', str(tmp_path)], cwd=ROOT, env=env,
-        capture_output=True, text=True)
+    proc = subprocess.run([
+        sys.executable, 'tools/test.py', TOY, 'x.pth', '--out', 'x.json',
+        '--work-dir',
+        str(tmp_path)
+    ],
+                          cwd=ROOT,
+                          env=env,
+                          capture_output=True,
+                          text=True)
     assert proc.returncode != 0 and '.pkl' in proc.stderr
 
 
@@ -78,10 +77,14 @@ def test_bad_arguments_are_reported(tmp_path):
 def test_dist_train_two_gloo_ranks(tmp_path):
     work = str(tmp_path / 'dist')
     env = dict(os.environ, PORT='29631', CUDA_VISIBLE_DEVICES='')
-    proc = subprocess.run(
-        ['bash', 'tools/dist_train.sh', TOY, '2', '--work-dir', work,
-         '--cfg-options', 'train_cfg.max_epochs=2'],
-        cwd=ROOT, env=env, capture_output=True, text=True)
+    proc = subprocess.run([
+        'bash', 'tools/dist_train.sh', TOY, '2', '--work-dir', work,
+        '--cfg-options', 'train_cfg.max_epochs=2'
+    ],
+                          cwd=ROOT,
+                          env=env,
+                          capture_output=True,
+                          text=True)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     rank0 = torch.load(osp.join(work, 'rank0_weights.pth'))
     rank1 = torch.load(osp.join(work, 'rank1_weights.pth'))
