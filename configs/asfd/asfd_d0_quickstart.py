@@ -1,6 +1,6 @@
 # ASFD-D0 quickstart: a narrow ASFD-D0 (MobileNetV2 x0.25, Auto-FEM and head
 # width 16) trained from scratch on synthetic WIDER FACE data on 2 CPU cores.
-# The data (48 training and 16 validation images in the official WIDER FACE
+# The data (48 training and 24 validation images in the official WIDER FACE
 # layout, with the official eval_tools .mat files) is written
 # deterministically on first use by mmext.det.datasets.wider_face_quickstart
 # and read by WIDERFaceTxtDataset; WIDERFaceMetric reports the official
