@@ -1,4 +1,4 @@
-"""Action recognition (TEINet) and temporal action proposals (DBG) on mmaction2.
+"""Action recognition (TEINet) and temporal action proposals (DBG), mmaction2.
 
 Modules register into ``mmaction.registry``; configs use
 ``default_scope = 'mmaction'``.

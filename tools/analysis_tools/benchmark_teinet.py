@@ -7,8 +7,8 @@ Both models are built from scratch (no download) with the same head
 (TSMHead, 400 classes) and timed on the same random clips
 (N x T x 3 x size x size) in inference mode.  FLOPs are counted by
 mmengine's analysis tools for one clip (convolutions and linear layers;
-element-wise products and sums are not counted).  The paper reports 33 GFLOPs for
-TEINet-R50 at 8 x 224 x 224, nearly TSM's.
+element-wise products and sums are not counted).  The paper reports 33
+GFLOPs for TEINet-R50 at 8 x 224 x 224, nearly TSM's.
 """
 import argparse
 import statistics

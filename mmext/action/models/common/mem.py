@@ -46,7 +46,8 @@ class MEM(nn.Module):
                  reduction: int = 8) -> None:
         super().__init__()
         if num_segments < 2:
-            raise ValueError(f'MEM needs num_segments >= 2, got {num_segments}')
+            raise ValueError('MEM needs num_segments >= 2, '
+                             f'got {num_segments}')
         if in_channels % reduction != 0:
             raise ValueError(f'in_channels={in_channels} is not divisible by '
                              f'reduction={reduction}')
