@@ -65,11 +65,40 @@ fi
 TORCH_VERSION=$("$PYTHON" -c 'import torch; print(torch.__version__)')
 say "torch $TORCH_VERSION"
 
-# 3. mmcv 2.1.0 with compiled ops.
-mmcv_ok() { has "import mmcv, mmcv.ops; assert mmcv.__version__ == '$MMCV_VERSION'; from mmcv.ops import nms"; }
-if mmcv_ok; then
+# 3. The OpenMMLab toolboxes and their runtime dependencies, mmcv's own
+# included (mmengine, OpenCV, addict, yapf, ...): mmcv is installed next with
+# --no-deps, and `import mmcv.ops` needs them.
+say "installing the OpenMMLab stack (requirements/runtime.txt, requirements/no_deps.txt)"
+pip_ -q -r "$ROOT/requirements/runtime.txt"
+pip_ -q --no-deps -r "$ROOT/requirements/no_deps.txt"
+
+# 4. mmcv 2.1.0 with compiled ops.
+# mmcv_check prints why mmcv (with its compiled ops) does not import, if so.
+mmcv_check() {
+    "$PYTHON" - "$MMCV_VERSION" <<'PY' 2>&1
+import sys
+try:
+    import mmcv
+    assert mmcv.__version__ == sys.argv[1], f'mmcv {mmcv.__version__} is installed, not {sys.argv[1]}'
+    from mmcv.ops import nms  # noqa: F401  needs the compiled mmcv._ext
+except Exception as err:
+    print(f'{type(err).__name__}: {err}')
+    sys.exit(1)
+PY
+}
+# install_wheel WHEEL: install it and check it; on failure say why.
+install_wheel() {
+    pip_ -q --no-deps --force-reinstall "$1" || return 1
+    local why
+    if ! why=$(mmcv_check); then
+        say "the mmcv wheel $1 is installed but does not import: $why"
+        return 1
+    fi
+}
+if why=$(mmcv_check); then
     say "mmcv $MMCV_VERSION with compiled ops already installed"
 else
+    has 'import mmcv' && say "the installed mmcv does not work ($why): replacing it"
     if [[ "${FORCE_CUDA:-0}" == 1 ]] || has 'import torch; assert torch.cuda.is_available()'; then
         FLAVOUR=cuda
     else
@@ -80,61 +109,77 @@ print('mmcv-$MMCV_VERSION-torch' + torch.__version__ + '-cp%d%d-' % sys.version_
       + sysconfig.get_platform() + '-$FLAVOUR')")
     WHEEL_DIR="$CACHE_DIR/wheels/$KEY"
     WHEEL=$(ls "$WHEEL_DIR"/mmcv-*.whl 2>/dev/null | head -n1 || true)
+    DONE=0
     if [[ -n "$WHEEL" ]]; then
-        say "installing cached mmcv wheel $WHEEL"
-        pip_ --no-deps --force-reinstall "$WHEEL"
-    else
+        say "installing the cached mmcv wheel $WHEEL"
+        if install_wheel "$WHEEL"; then
+            DONE=1
+        else
+            say "removing the broken cached wheel $WHEEL; rebuilding mmcv"
+            rm -f "$WHEEL"
+        fi
+    fi
+    if [[ $DONE == 0 ]]; then
         # A matching prebuilt wheel, if pip can find one (e.g. MMCV_FIND_LINKS).
         FIND=()
         [[ -n "${MMCV_FIND_LINKS:-}" ]] && FIND=(--find-links "$MMCV_FIND_LINKS")
-        if pip_ -q --no-deps --only-binary mmcv "${FIND[@]}" "mmcv==$MMCV_VERSION" 2>/dev/null && mmcv_ok; then
+        if pip_ -q --no-deps --only-binary mmcv "${FIND[@]}" "mmcv==$MMCV_VERSION" 2>/dev/null \
+                && why=$(mmcv_check); then
             say "installed a prebuilt mmcv $MMCV_VERSION wheel"
-        else
-            has 'import mmcv' && "$PYTHON" -m pip uninstall -y -q mmcv
-            BUILD=$(mktemp -d)
-            trap 'rm -rf "$BUILD"' EXIT
-            say "no prebuilt mmcv $MMCV_VERSION wheel for torch $TORCH_VERSION: building from the sdist ($FLAVOUR ops)"
-            say "this is a one-time step (about 17 minutes on 2 cores); the wheel goes to $WHEEL_DIR"
-            "$PYTHON" -m pip download -q --no-deps --no-binary :all: "mmcv==$MMCV_VERSION" -d "$BUILD" \
-                || die "could not download the mmcv $MMCV_VERSION sdist"
-            tar -xzf "$BUILD/mmcv-$MMCV_VERSION.tar.gz" -C "$BUILD"
-            SRC="$BUILD/mmcv-$MMCV_VERSION"
-            # mmcv hard-codes -std=c++17; torch >= 2.13 headers need C++20
-            # (torch 2.14 stops with '#error C++20 or later compatible compiler').
-            CXX_STD=$("$PYTHON" -c "import torch
-from packaging.version import Version as V
-print('c++20' if V(torch.__version__.split('+')[0]) >= V('2.13') else 'c++17')")
-            sed -i "s/-std=c++17/-std=$CXX_STD/g" "$SRC/setup.py"
-            say "compiling with -std=$CXX_STD, MAX_JOBS=${MAX_JOBS:-$(nproc)}"
-            T0=$(date +%s)
-            (cd "$SRC" && MMCV_WITH_OPS=1 MAX_JOBS="${MAX_JOBS:-$(nproc)}" FORCE_CUDA="$([[ $FLAVOUR == cuda ]] && echo 1 || echo 0)" \
-                "$PYTHON" -m pip wheel --disable-pip-version-check --no-build-isolation --no-deps -w "$BUILD/dist" . \
-                > "$BUILD/build.log" 2>&1) \
-                || { tail -n 40 "$BUILD/build.log" >&2; die "mmcv build failed (log above)"; }
-            WHEEL=$(ls "$BUILD"/dist/mmcv-*.whl | head -n1)
-            mkdir -p "$WHEEL_DIR"
-            cp "$WHEEL" "$WHEEL_DIR/"
-            WHEEL="$WHEEL_DIR/$(basename "$WHEEL")"
-            say "mmcv built in $(( $(date +%s) - T0 )) s, cached as $WHEEL"
-            pip_ --no-deps --force-reinstall "$WHEEL"
+            DONE=1
         fi
     fi
-    mmcv_ok || die "mmcv $MMCV_VERSION is installed but mmcv.ops does not import (no compiled ops)"
+    if [[ $DONE == 0 ]]; then
+        has 'import mmcv' && "$PYTHON" -m pip uninstall -y -q mmcv
+        BUILD=$(mktemp -d)
+        trap 'rm -rf "$BUILD"' EXIT
+        say "no prebuilt mmcv $MMCV_VERSION wheel for torch $TORCH_VERSION: building from the sdist ($FLAVOUR ops)"
+        say "this is a one-time step (about 25 minutes on 2 cores); the wheel goes to $WHEEL_DIR"
+        "$PYTHON" -m pip download -q --no-deps --no-binary :all: "mmcv==$MMCV_VERSION" -d "$BUILD" \
+            || die "could not download the mmcv $MMCV_VERSION sdist"
+        tar -xzf "$BUILD/mmcv-$MMCV_VERSION.tar.gz" -C "$BUILD"
+        SRC="$BUILD/mmcv-$MMCV_VERSION"
+        # mmcv hard-codes -std=c++17; torch >= 2.13 headers need C++20
+        # (torch 2.14 stops with '#error C++20 or later compatible compiler').
+        CXX_STD=$("$PYTHON" -c "import torch
+from packaging.version import Version as V
+print('c++20' if V(torch.__version__.split('+')[0]) >= V('2.13') else 'c++17')")
+        sed -i "s/-std=c++17/-std=$CXX_STD/g" "$SRC/setup.py"
+        say "compiling with -std=$CXX_STD, MAX_JOBS=${MAX_JOBS:-$(nproc)}; build log: $BUILD/build.log"
+        T0=$(date +%s)
+        (cd "$SRC" && MMCV_WITH_OPS=1 MAX_JOBS="${MAX_JOBS:-$(nproc)}" FORCE_CUDA="$([[ $FLAVOUR == cuda ]] && echo 1 || echo 0)" \
+            "$PYTHON" -m pip wheel --disable-pip-version-check --no-build-isolation --no-deps -w "$BUILD/dist" . \
+            > "$BUILD/build.log" 2>&1) &
+        BUILD_PID=$!
+        # A progress line every minute: ninja's [done/total] compile steps.
+        while kill -0 "$BUILD_PID" 2>/dev/null; do
+            for _ in $(seq 60); do kill -0 "$BUILD_PID" 2>/dev/null && sleep 1; done
+            if kill -0 "$BUILD_PID" 2>/dev/null; then
+                STEP=$(grep -o '^\[[0-9]*/[0-9]*\]' "$BUILD/build.log" | tail -n1 || true)
+                say "building mmcv: $(( ($(date +%s) - T0) / 60 )) min elapsed${STEP:+, compile step $STEP}"
+            fi
+        done
+        wait "$BUILD_PID" || { tail -n 40 "$BUILD/build.log" >&2; die "mmcv build failed (log above)"; }
+        WHEEL=$(ls "$BUILD"/dist/mmcv-*.whl | head -n1)
+        mkdir -p "$WHEEL_DIR"
+        cp "$WHEEL" "$WHEEL_DIR/"
+        WHEEL="$WHEEL_DIR/$(basename "$WHEEL")"
+        say "mmcv built in $(( $(date +%s) - T0 )) s, cached as $WHEEL"
+        if ! install_wheel "$WHEEL"; then
+            rm -f "$WHEEL"
+            die "the mmcv wheel built from source does not import (reason above)"
+        fi
+    fi
 fi
 
-# 4. The OpenMMLab toolboxes and their runtime dependencies.
-say "installing the OpenMMLab stack (requirements/runtime.txt, requirements/no_deps.txt)"
-pip_ -q -r "$ROOT/requirements/runtime.txt" \
-    "addict" "packaging" "pyyaml" "yapf"  # mmcv's own runtime requirements
-pip_ -q --no-deps -r "$ROOT/requirements/no_deps.txt"
-# xtcocotools' PyPI wheel is compiled against numpy 1.x; rebuild it against
+# 5. xtcocotools' PyPI wheel is compiled against numpy 1.x; rebuild it against
 # the installed numpy (jin-s13/xtcocoapi#45).
 if ! has 'import xtcocotools._mask'; then
     say "building xtcocotools against numpy $("$PYTHON" -c 'import numpy; print(numpy.__version__)')"
     pip_ -q --no-deps --no-binary xtcocotools --no-build-isolation --force-reinstall "xtcocotools==1.14.3"
 fi
 
-# 5. mmext itself.
+# 6. mmext itself.
 if [[ $EDITABLE == 1 ]]; then
     say "installing mmext in editable mode"
     pip_ -q --no-deps --no-build-isolation -e "$ROOT"
