@@ -33,10 +33,11 @@ import importlib.abc
 import importlib.machinery
 import importlib.metadata
 import importlib.util
+import inspect
 import os
 import pickle
 import sys
-from typing import Callable, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 #: Environment variable naming extra globals (comma-separated dotted paths)
 #: that a user explicitly trusts when loading checkpoints.
@@ -220,14 +221,52 @@ def numpy_safe_globals() -> list:
             *sorted(dtype_classes, key=lambda c: c.__name__)]
 
 
+def history_buffer_statistic(owner: Any, name: Any) -> Callable:
+    """Stand-in for ``builtins.getattr`` when loading a checkpoint.
+
+    The message hub of an mmengine checkpoint stores ``HistoryBuffer``
+    objects, whose statistics methods pickle (protocol 2) as
+    ``getattr(HistoryBuffer, 'mean')``.  The real ``getattr`` would hand a
+    crafted checkpoint any attribute of any allowed object, and through
+    torch's ``_rebuild_from_type_v2`` (which calls what it is given) any
+    function, ``exec`` included.  This stand-in resolves only those
+    statistics methods and refuses everything else.
+
+    Args:
+        owner: Must be ``HistoryBuffer`` itself.
+        name: One of its statistics methods (``min``, ``max``, ``current``,
+            ``mean`` or one registered with
+            ``HistoryBuffer.register_statistics``).
+
+    Returns:
+        Callable: The unbound method.
+
+    Raises:
+        pickle.UnpicklingError: For any other owner or name.
+    """
+    from mmengine.logging import HistoryBuffer
+    names = {'min', 'max', 'current', 'mean'} | set(
+        HistoryBuffer._statistics_methods)
+    if owner is HistoryBuffer and isinstance(name, str) and name in names:
+        method = HistoryBuffer.__dict__.get(name)
+        if inspect.isfunction(method):
+            return method
+    raise pickle.UnpicklingError(
+        f'refused getattr({owner!r}, {name!r}) while loading a checkpoint: '
+        'only the statistics methods of mmengine\'s HistoryBuffer may be '
+        'looked up by name')
+
+
 def resume_safe_globals() -> list:
     """Globals an mmengine training checkpoint holds beyond tensors.
 
     The message hub stores ``HistoryBuffer`` objects, whose statistics
-    methods pickle through the builtin ``getattr``.
+    methods pickle through ``builtins.getattr``: that name is bound to
+    :func:`history_buffer_statistic`, never to the real ``getattr``.
     """
     from mmengine.logging import HistoryBuffer
-    return [HistoryBuffer, getattr] + numpy_safe_globals()
+    return [HistoryBuffer, (history_buffer_statistic, 'builtins.getattr')
+            ] + numpy_safe_globals()
 
 
 def _user_safe_globals() -> list:

@@ -187,3 +187,107 @@ def test_trusted_checkpoint_file(tmp_path, monkeypatch):
     monkeypatch.delenv(compat.TRUSTED_CHECKPOINTS_ENV)
     compat.trust_checkpoint(str(path))
     assert _load_checkpoint(str(path))['hub'].mean() == 1.0
+
+
+class _GetAttr:
+    """Pickles as ``getattr(obj, name)``."""
+
+    def __init__(self, obj, name):
+        self.obj, self.name = obj, name
+
+    def __reduce__(self):
+        return getattr, (self.obj, self.name)
+
+
+class _RebuildFromType:
+    """Pickles as torch's ``_rebuild_from_type_v2(func, new_type, args)``,
+    an allowed global that calls ``func(*args)``."""
+
+    def __init__(self, func, new_type, args):
+        self.func, self.new_type, self.args = func, new_type, args
+
+    def __reduce__(self):
+        return torch._tensor._rebuild_from_type_v2, (self.func, self.new_type,
+                                                     self.args, {})
+
+
+def _exec_checkpoint(path, marker):
+    """A checkpoint of allow-listed globals only that reaches ``exec``."""
+    from mmengine.logging import HistoryBuffer
+    builtins_dict = _GetAttr(_GetAttr(HistoryBuffer, '__init__'),
+                             '__builtins__')
+    dict_get = _GetAttr(builtins_dict, 'get')
+    builtin_type = _GetAttr(dict_get, '__class__')
+    exec_fn = _RebuildFromType(dict_get, builtin_type, ('exec', ))
+    code = f'open({str(marker)!r}, "w").close()'
+    torch.save({'state_dict': {}, 'meta': _RebuildFromType(
+        exec_fn, builtin_type, (code, ))}, path)
+
+
+def _getattr_checkpoint(path, owner, name):
+    torch.save({'state_dict': {}, 'meta': _GetAttr(owner, name)}, path)
+
+
+def _crafted_checkpoints(tmp_path):
+    from mmengine.logging import HistoryBuffer
+    marker = tmp_path / 'ran'
+    files = {'exec': tmp_path / 'exec.pth'}
+    _exec_checkpoint(files['exec'], marker)
+    for tag, owner, name in [('init', HistoryBuffer, '__init__'),
+                             ('update', HistoryBuffer, 'update'),
+                             ('class', HistoryBuffer, '__class__'),
+                             ('ndarray', np.ndarray, 'mean'),
+                             ('dtype', np.dtype, '__class__'),
+                             ('reconstruct',
+                              compat.numpy_safe_globals()[0], '__self__')]:
+        files[tag] = tmp_path / f'{tag}.pth'
+        _getattr_checkpoint(files[tag], owner, name)
+    return marker, files
+
+
+def test_crafted_checkpoint_runs_nothing_on_any_route(tmp_path,
+                                                      monkeypatch):
+    from mmengine.runner.checkpoint import _load_checkpoint
+    marker, files = _crafted_checkpoints(tmp_path)
+    for tag, path in files.items():
+        # load_from / pretrained: external weights.
+        with pytest.raises(pickle.UnpicklingError, match='Refused'):
+            _load_checkpoint(str(path))
+        # --resume CKPT and --resume from the work dir.
+        with compat.resuming(), pytest.raises(pickle.UnpicklingError,
+                                              match='refused getattr'):
+            _load_checkpoint(str(path))
+        # tools/test.py's checkpoint and MMEXT_TRUSTED_CHECKPOINTS.
+        compat.trust_checkpoint(str(path))
+        with pytest.raises(pickle.UnpicklingError, match='refused getattr'):
+            _load_checkpoint(str(path))
+        assert not marker.exists(), tag
+    # Through the runner's resume, as tools/train.py --resume calls it.
+    runner = _build_runner(tmp_path / 'work', 1)
+    with pytest.raises(pickle.UnpicklingError, match='refused getattr'):
+        runner.resume(str(files['exec']))
+    assert not marker.exists()
+
+
+def test_history_buffer_statistic_stand_in():
+    from mmengine.logging import HistoryBuffer
+    assert compat.history_buffer_statistic(HistoryBuffer, 'mean') is \
+        HistoryBuffer.mean
+    for owner, name in [(HistoryBuffer, 'update'), (HistoryBuffer, 1),
+                        (HistoryBuffer(), 'mean'), (os, 'system')]:
+        with pytest.raises(pickle.UnpicklingError, match='refused getattr'):
+            compat.history_buffer_statistic(owner, name)
+
+
+def test_real_checkpoint_still_resumes(tmp_path):
+    from mmengine.runner.checkpoint import _load_checkpoint
+    first = _build_runner(tmp_path / 'w', 1)
+    first.train()
+    path = str(tmp_path / 'w' / 'epoch_1.pth')
+    with compat.resuming():
+        state = _load_checkpoint(path)
+    buffers = state['message_hub']['log_scalars']
+    assert buffers and all(b.mean() == b.mean() for b in buffers.values())
+    resumed = _build_runner(tmp_path / 'w', 2, resume=True)
+    resumed.train()
+    assert resumed.train_loop.epoch == 2

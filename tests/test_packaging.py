@@ -9,6 +9,8 @@ import zipfile
 import pytest
 import yaml
 
+from tests.child_venv import make_child_venv
+
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
@@ -63,9 +65,7 @@ def test_wheel_contents(wheel):
 @pytest.mark.e2e
 def test_mim_train_from_non_editable_install(wheel, tmp_path):
     venv = tmp_path / 'venv'
-    subprocess.run([sys.executable, '-m', 'venv', '--system-site-packages',
-                    str(venv)], check=True)
-    python = str(venv / 'bin' / 'python')
+    python = make_child_venv(str(venv))
     subprocess.run([python, '-m', 'pip', 'install', '-q', '--no-deps',
                     wheel], check=True)
     site = subprocess.run(

@@ -73,7 +73,9 @@ pip_ -q -r "$ROOT/requirements/runtime.txt"
 pip_ -q --no-deps -r "$ROOT/requirements/no_deps.txt"
 
 # 4. mmcv 2.1.0 with compiled ops.
-# mmcv_check prints why mmcv (with its compiled ops) does not import, if so.
+# mmcv_check prints why mmcv (with its compiled ops) does not import, if so;
+# exit status 2 when a module outside mmcv is missing (a dependency, not the
+# wheel, is at fault).
 mmcv_check() {
     "$PYTHON" - "$MMCV_VERSION" <<'PY' 2>&1
 import sys
@@ -81,6 +83,9 @@ try:
     import mmcv
     assert mmcv.__version__ == sys.argv[1], f'mmcv {mmcv.__version__} is installed, not {sys.argv[1]}'
     from mmcv.ops import nms  # noqa: F401  needs the compiled mmcv._ext
+except ModuleNotFoundError as err:
+    print(f'{type(err).__name__}: {err}')
+    sys.exit(2 if err.name and err.name.split('.')[0] != 'mmcv' else 1)
 except Exception as err:
     print(f'{type(err).__name__}: {err}')
     sys.exit(1)
@@ -89,8 +94,11 @@ PY
 # install_wheel WHEEL: install it and check it; on failure say why.
 install_wheel() {
     pip_ -q --no-deps --force-reinstall "$1" || return 1
-    local why
-    if ! why=$(mmcv_check); then
+    local why rc=0
+    why=$(mmcv_check) || rc=$?
+    if [[ $rc == 2 ]]; then
+        die "mmcv from $1 is installed, but a module it needs is missing: $why"
+    elif [[ $rc != 0 ]]; then
         say "the mmcv wheel $1 is installed but does not import: $why"
         return 1
     fi
@@ -151,12 +159,15 @@ print('c++20' if V(torch.__version__.split('+')[0]) >= V('2.13') else 'c++17')")
             "$PYTHON" -m pip wheel --disable-pip-version-check --no-build-isolation --no-deps -w "$BUILD/dist" . \
             > "$BUILD/build.log" 2>&1) &
         BUILD_PID=$!
-        # A progress line every minute: ninja's [done/total] compile steps.
+        # A progress line every minute, so the long build does not look hung.
+        CSRC="$SRC/mmcv/ops/csrc/pytorch"
+        NSRC=$(ls "$CSRC"/*.cpp "$CSRC"/cpu/*.cpp | wc -l)
+        [[ $FLAVOUR == cuda ]] && NSRC=$(( NSRC + $(ls "$CSRC"/cuda/*.cu "$CSRC"/cuda/*.cpp | wc -l) ))
         while kill -0 "$BUILD_PID" 2>/dev/null; do
             for _ in $(seq 60); do kill -0 "$BUILD_PID" 2>/dev/null && sleep 1; done
             if kill -0 "$BUILD_PID" 2>/dev/null; then
-                STEP=$(grep -o '^\[[0-9]*/[0-9]*\]' "$BUILD/build.log" | tail -n1 || true)
-                say "building mmcv: $(( ($(date +%s) - T0) / 60 )) min elapsed${STEP:+, compile step $STEP}"
+                NOBJ=$(find "$SRC/build" -name '*.o' 2>/dev/null | wc -l)
+                say "building mmcv: $(( ($(date +%s) - T0) / 60 )) min elapsed, $NOBJ of $NSRC sources compiled"
             fi
         done
         wait "$BUILD_PID" || { tail -n 40 "$BUILD/build.log" >&2; die "mmcv build failed (log above)"; }

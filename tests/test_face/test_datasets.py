@@ -87,6 +87,67 @@ def test_bin_pair_count_mismatch(tmp_path):
         VerificationBinDataset(data_root=str(tmp_path))
 
 
+class _RunsCommand:
+    """Pickles as a call of os.system, as a hostile .bin would."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.system, (f'touch {self.marker}', )
+
+
+class _CallsGetattr:
+    """Pickles through builtins.getattr, a route to any callable."""
+
+    def __reduce__(self):
+        return getattr, (os, 'getcwd')
+
+
+@pytest.mark.parametrize('payload', ['images', 'issame', 'top'])
+def test_hostile_bin_runs_nothing(tmp_path, payload):
+    marker = tmp_path / 'ran'
+    hostile = _RunsCommand(marker)
+    content = {
+        'images': ([encode_image(0), hostile], [True]),
+        'issame': ([encode_image(0), encode_image(1)], [hostile]),
+        'top': hostile,
+    }[payload]
+    path = tmp_path / 'lfw.bin'
+    with open(path, 'wb') as f:
+        pickle.dump(content, f, protocol=2)
+    with pytest.raises(
+            ValueError, match=r'lfw.bin: .*refused global posix.system'):
+        load_bin(str(path))
+    with pytest.raises(ValueError, match='refused global'):
+        VerificationBinDataset(data_root=str(tmp_path), bin_files='lfw.bin')
+    assert not marker.exists()
+    with open(path, 'wb') as f:
+        pickle.dump(([_CallsGetattr()], []), f)
+    with pytest.raises(ValueError, match='refused global builtins.getattr'):
+        load_bin(str(path))
+
+
+def test_bin_with_object_array_is_refused(tmp_path):
+    path = tmp_path / 'obj.bin'
+    images = np.array([encode_image(0), encode_image(1)], dtype=object)
+    with open(path, 'wb') as f:
+        pickle.dump((images, [True]), f)
+    with pytest.raises(ValueError, match=r'obj.bin: .*dtype object'):
+        load_bin(str(path))
+
+
+def test_bin_protocols_all_load(tmp_path):
+    # Python 3 writes bytes through _codecs.encode at protocol 2.
+    images = [encode_image(i) for i in range(2)]
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+        path = tmp_path / f'p{protocol}.bin'
+        with open(path, 'wb') as f:
+            pickle.dump((images, [np.bool_(False)]), f, protocol=protocol)
+        loaded, issame = load_bin(str(path))
+        assert loaded == images and list(issame) == [False]
+
+
 def test_converter_round_trips_bin(tmp_path):
     converter = load_converter()
     images, issame = make_bin(tmp_path / 'lfw.bin', 4)

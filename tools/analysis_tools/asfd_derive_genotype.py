@@ -19,9 +19,10 @@ import os.path as osp
 import pprint
 import sys
 
-import torch
+import mmext  # noqa: F401  applies mmext.compat (checkpoint policy)
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
+from mmext.compat import trust_checkpoint
 
 DEFAULT_BASE = 'configs/asfd/asfd-d1_r18_8xb4-121e_widerface.py'
 
@@ -58,7 +59,12 @@ def derive_genotype(config: str, checkpoint: str) -> dict:
     if not hasattr(neck, 'derive_genotype'):
         raise TypeError(f'{config}: model.neck is {cfg.model.neck.type}, '
                         'not a supernet such as AutoFEMSearch')
-    state = torch.load(checkpoint, map_location='cpu', weights_only=False)
+    # The search checkpoint is the user's own run, named on the command
+    # line: loaded as tools/test.py loads its checkpoint (mmext.compat).
+    trust_checkpoint(checkpoint)
+    from mmengine.runner import checkpoint as mmengine_checkpoint
+    state = mmengine_checkpoint._load_checkpoint(
+        checkpoint, map_location='cpu')
     state = state.get('state_dict', state)
     arch = {
         key[len('neck.'):]: value

@@ -21,9 +21,12 @@ from typing import Dict, Iterator, List, Tuple
 import cv2
 import numpy as np
 
+from mmext.quickstart import write_once
 from .recordio import write_face_recordio
 from .verification_bin import dump_bin
 
+#: Generator version, part of the stamp of written data.
+VERSION = 'face-quickstart-1'
 IMAGE_SIZE = 112
 #: Identities and images per identity of the training set.
 NUM_TRAIN_IDS = 200
@@ -184,27 +187,30 @@ def make_val_pairs() -> Tuple[List[bytes], List[bool]]:
     return bins, issame
 
 
-def prepare_quickstart_data(data_root: str) -> None:
+def _write(root: str) -> None:
+    os.makedirs(root, exist_ok=True)
+    labels = np.repeat(np.arange(NUM_TRAIN_IDS), IMAGES_PER_TRAIN_ID)
+    write_face_recordio(
+        osp.join(root, 'train.rec'), labels, make_train_images(),
+        osp.join(root, 'train.idx'))
+    bins, issame = make_val_pairs()
+    dump_bin(osp.join(root, 'val.bin'), bins, issame)
+
+
+def prepare_quickstart_data(data_root: str) -> str:
     """Write the quickstart face data under ``data_root`` if missing.
 
     Writes ``train.rec`` / ``train.idx`` (200 identities x 12 images) and
     ``val.bin`` (400 pairs of 60 unseen identities), 112x112 JPEG. The
-    output depends on nothing but the code; existing files are kept.
+    output depends on nothing but the code; a complete set of the current
+    :data:`VERSION` is left alone, and an interrupted run leaves no
+    half-written one (:func:`mmext.quickstart.write_once`).
 
     Args:
         data_root (str): The folder to write into.
+
+    Returns:
+        str: ``data_root``.
     """
-    os.makedirs(data_root, exist_ok=True)
-    rec = osp.join(data_root, 'train.rec')
-    idx = osp.join(data_root, 'train.idx')
-    if not (osp.isfile(rec) and osp.isfile(idx)):
-        labels = np.repeat(np.arange(NUM_TRAIN_IDS), IMAGES_PER_TRAIN_ID)
-        write_face_recordio(rec + '.tmp', labels, make_train_images(),
-                            idx + '.tmp')
-        os.replace(idx + '.tmp', idx)
-        os.replace(rec + '.tmp', rec)
-    val = osp.join(data_root, 'val.bin')
-    if not osp.isfile(val):
-        bins, issame = make_val_pairs()
-        dump_bin(val + '.tmp', bins, issame)
-        os.replace(val + '.tmp', val)
+    return write_once(data_root, _write,
+                      f'{VERSION} {TRAIN_SEED} {VAL_SEED}')

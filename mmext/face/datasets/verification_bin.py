@@ -5,11 +5,70 @@ A ``.bin`` file is a pickle of ``(bins, issame_list)``: ``bins`` holds
 ``issame_list[i]`` tells whether the pair shows the same person. The files
 were written by Python 2, so they are loaded with ``encoding='bytes'``; the
 images may be ``bytes`` or uint8 arrays of the encoded bytes.
+
+``.bin`` files are passed around on mirrors and shared drives, and a plain
+``pickle.load`` runs whatever a file asks for.  :func:`load_bin` unpickles
+with :class:`VerificationBinUnpickler`, which constructs only the types the
+format needs and refuses every other global before it is built.
 """
+import io
 import pickle
-from typing import List, Sequence, Tuple
+from typing import Any, List, Sequence, Tuple
 
 import numpy as np
+
+
+class VerificationBinUnpickler(pickle.Unpickler):
+    """An unpickler for ``.bin`` sets that can construct nothing else.
+
+    Python's own types of the format (bytes, lists, tuples, bools, ints)
+    need no global; the globals below are the only ones the format pickles
+    through: ``bytes``/``bytearray`` as Python 3 writes them at protocol 2
+    (``_codecs.encode``, ``builtins.bytearray``) and numpy arrays and scalars
+    (``_reconstruct``, ``ndarray``, ``dtype``, ``scalar``).  Arrays of
+    object dtype are refused after loading (:func:`load_bin`).
+
+    Args:
+        file: A binary file object.
+        path (str): The file's name, for error messages.
+    """
+
+    ALLOWED_GLOBALS = frozenset({
+        ('_codecs', 'encode'),
+        ('builtins', 'bytearray'),
+        ('builtins', 'bytes'),
+        ('numpy', 'ndarray'),
+        ('numpy', 'dtype'),
+        ('numpy.core.multiarray', '_reconstruct'),
+        ('numpy.core.multiarray', 'scalar'),
+        ('numpy._core.multiarray', '_reconstruct'),
+        ('numpy._core.multiarray', 'scalar'),
+    })
+
+    def __init__(self, file, path: str) -> None:
+        super().__init__(file, encoding='bytes')
+        self.path = path
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in self.ALLOWED_GLOBALS:
+            raise pickle.UnpicklingError(
+                f'refused global {module}.{name}: a .bin verification set '
+                'holds only bytes, lists, tuples, bools, ints and numpy '
+                'arrays, so this file is not one (it may be hostile); '
+                'nothing in it was run')
+        return super().find_class(module, name)
+
+
+def _check_plain_arrays(obj: Any, path: str) -> None:
+    """Refuse numpy arrays of object dtype anywhere in ``obj``."""
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, np.ndarray) and item.dtype.hasobject:
+            raise ValueError(f'{path}: holds a numpy array of dtype '
+                             f'{item.dtype}; a .bin set has plain arrays')
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
 
 
 def load_bin(path: str) -> Tuple[List[bytes], np.ndarray]:
@@ -24,16 +83,19 @@ def load_bin(path: str) -> Tuple[List[bytes], np.ndarray]:
 
     Raises:
         FileNotFoundError: If the file is missing.
-        ValueError: If it is not a pickle of ``(bins, issame_list)`` or the
+        ValueError: If it is not a pickle of ``(bins, issame_list)``, asks
+            for any other global (refused before anything is built) or the
             number of images is not twice the number of pair labels.
     """
+    with open(path, 'rb') as f:
+        data = f.read()
     try:
-        with open(path, 'rb') as f:
-            content = pickle.load(f, encoding='bytes')
-    except (pickle.UnpicklingError, EOFError, AttributeError,
-            ImportError) as err:
+        content = VerificationBinUnpickler(io.BytesIO(data), path).load()
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+            ValueError, TypeError, IndexError, KeyError) as err:
         raise ValueError(f'{path}: not a readable .bin verification set '
                          f'(pickle of (bins, issame_list)): {err}') from err
+    _check_plain_arrays(content, path)
     if not (isinstance(content, (tuple, list)) and len(content) == 2):
         raise ValueError(f'{path}: expected a pickle of (bins, issame_list), '
                          f'got {type(content).__name__}')

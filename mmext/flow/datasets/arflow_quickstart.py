@@ -22,8 +22,11 @@ import os.path as osp
 import cv2
 import numpy as np
 
+from mmext.quickstart import write_once
 from .flow_io import write_flo
 
+#: Generator version, part of the stamp of written data.
+VERSION = 'arflow-quickstart-1'
 #: scenes, frames per scene, frame height and width
 NUM_SCENES = 48
 NUM_FRAMES = 4
@@ -143,12 +146,8 @@ def _write_png(path: str, img: np.ndarray) -> None:
         raise IOError(f'cannot write {path}')
 
 
-def prepare_quickstart_data(data_root: str) -> None:
-    """Write the quickstart set under ``data_root`` unless already there."""
-    done = osp.join(data_root, 'training', '.complete')
-    if osp.isfile(done):
-        return
-    train = osp.join(data_root, 'training')
+def _write(root: str) -> None:
+    train = osp.join(root, 'training')
     for s in range(NUM_SCENES):
         scene = f'scene_{s:02d}'
         data = render_scene(s)
@@ -169,5 +168,16 @@ def prepare_quickstart_data(data_root: str) -> None:
             _write_png(
                 osp.join(train, 'invalid', scene, stem + '.png'),
                 np.zeros(occ.shape, np.uint8))
-    with open(done, 'w') as f:
-        f.write('ok\n')
+
+
+def prepare_quickstart_data(data_root: str) -> str:
+    """Write the quickstart set under ``data_root`` unless already there.
+
+    A complete set of the current :data:`VERSION` is left alone, and an
+    interrupted run leaves no half-written one
+    (:func:`mmext.quickstart.write_once`).
+
+    Returns:
+        str: ``data_root``.
+    """
+    return write_once(data_root, _write, VERSION)
