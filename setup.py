@@ -109,8 +109,9 @@ def mim_forwarders(root: str) -> dict:
                     files[arcname] = header.format(path) + \
                         f'_base_ = [{path!r}]\n'
                 elif name.endswith('.sh'):
-                    files[arcname] = '#!/usr/bin/env bash\n' + \
-                        header.format(path) + f'exec bash {shlex.quote(path)} "$@"\n'
+                    files[arcname] = ('#!/usr/bin/env bash\n' +
+                                      header.format(path) +
+                                      f'exec bash {shlex.quote(path)} "$@"\n')
     metafiles = sorted(
         osp.join(dirpath, 'metafile.yml')
         for dirpath, _, filenames in os.walk(osp.join(root, 'configs'))

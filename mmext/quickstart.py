@@ -7,7 +7,7 @@ it::
     quickstart = dict(
         task='face recognition',              # shown in the quickstart table
         metric='verification/accuracy',       # test metric to report
-        prepare='mmext.face.datasets.quickstart.prepare_quickstart_data',
+        prepare='package.module.prepare_quickstart_data',
         compare=['<other config in the same folder>.py'],  # optional
     )
 

@@ -5,6 +5,7 @@ import os
 import os.path as osp
 import shutil
 import subprocess
+import sys
 
 import pytest
 import yaml
@@ -23,14 +24,18 @@ def _load_setup():
     return module
 
 
-def _methods() -> set:
+def _metafiles() -> list:
     with open(osp.join(ROOT, 'model-index.yml')) as f:
         index = yaml.safe_load(f)
-    names = set()
+    metas = []
     for path in index['Import']:
         with open(osp.join(ROOT, path)) as f:
-            names |= {c['Name'] for c in yaml.safe_load(f)['Collections']}
-    return names
+            metas.append(yaml.safe_load(f))
+    return metas
+
+
+def _methods() -> set:
+    return {c['Name'] for m in _metafiles() for c in m['Collections']}
 
 
 def test_editable_forwarders(tmp_path):
@@ -50,7 +55,7 @@ def test_editable_forwarders(tmp_path):
     # A tool forwarder runs the checkout's script with its own argv.
     script = tmp_path / 'train.py'
     script.write_text(files['mmext/.mim/tools/train.py'])
-    out = subprocess.run(['python', str(script), '--help'],
+    out = subprocess.run([sys.executable, str(script), '--help'],
                          capture_output=True, text=True, check=True).stdout
     assert '--resume' in out
     # The model index imports every metafile of the checkout.
@@ -123,5 +128,21 @@ def test_mim_install_train_test_run_search(tmp_path, editable):
     out = mim('run', 'mmext', 'quickstart', '--list')
     assert 'dbg' in out
     out = mim('search', 'mmext')
-    for method in _methods():
-        assert method in out, method
+    for meta in _metafiles():
+        for model in meta['Models']:
+            assert f'config id: {model["Name"]}' in out, model['Name']
+    shown = {line.split()[-1] for line in out.splitlines()
+             if line.startswith('model ')}
+    assert shown == {m.lower() for m in _methods()}
+
+
+def test_config_names_are_unique_in_the_package():
+    # mim looks a config name up in the whole installed package (modules
+    # and .mim/), so no module may share a config's file name.
+    def names(folder):
+        return {f for _, _, files in os.walk(osp.join(ROOT, folder))
+                for f in files if f.endswith('.py')}
+    configs = [f for d, _, files in os.walk(osp.join(ROOT, 'configs'))
+               for f in files if f.endswith('.py')]
+    assert len(configs) == len(set(configs))
+    assert not set(configs) & (names('mmext') | names('tools'))

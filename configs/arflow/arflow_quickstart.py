@@ -1,7 +1,7 @@
 # ARFlow quickstart: a narrow PWC-Lite trained from scratch, unsupervised,
 # with AR, on 2 CPU cores in one to two minutes; next to the same training
 # without AR (arflow_noar_quickstart_baseline.py).  The data
-# (mmext.flow.datasets.arflow_quickstart) is written in the MPI Sintel
+# (mmext.flow.datasets.arflow_quickstart_data) is written in the MPI Sintel
 # layout: 48 scenes x 4 frames of 64x128 textured layers under known affine
 # and translational motions with occluding discs; training uses the frames
 # of scenes 0-41 (clean + final) without flow labels, the test the known
@@ -20,7 +20,7 @@ data_root = '{{$MMEXT_QUICKSTART_DIR:data/quickstart}}/arflow/'
 quickstart = dict(
     task='unsupervised optical flow',
     metric='EPE',
-    prepare='mmext.flow.datasets.arflow_quickstart.prepare_quickstart_data',
+    prepare='mmext.flow.datasets.arflow_quickstart_data.prepare_quickstart_data',
     compare=['arflow_noar_quickstart_baseline.py'])
 train_scenes = [f'scene_{i:02d}' for i in range(42)]
 test_scenes = [f'scene_{i:02d}' for i in range(42, 48)]

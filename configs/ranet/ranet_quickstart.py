@@ -2,7 +2,7 @@
 # visibility + PDA) trained from scratch on CPU in about two minutes, on
 # synthetic confusing persons (look-alike limbs, nearby persons, stray
 # limbs, occluders) written deterministically in mmpose's MPII format by
-# mmext.pose.datasets.ranet_quickstart, together with a tiny PDA part
+# mmext.pose.datasets.ranet_quickstart_data, together with a tiny PDA part
 # library cut from LIP-style parsing maps by the part-library tool.
 # mmpose's MpiiDataset and MpiiPCKAccuracy (PCKh@0.5) read it.
 # ranet_quickstart_baseline.py is the same network without PDA and CVF.
@@ -12,7 +12,7 @@ data_root = '{{$MMEXT_QUICKSTART_DIR:data/quickstart}}/ranet/'
 quickstart = dict(
     task='pose estimation',
     metric='PCK',
-    prepare='mmext.pose.datasets.ranet_quickstart.prepare_quickstart_data',
+    prepare='mmext.pose.datasets.ranet_quickstart_data.prepare_quickstart_data',
     compare=['ranet_quickstart_baseline.py'])
 part_library = data_root + 'part_library/'
 

@@ -12,7 +12,7 @@ data_root = '{{$MMEXT_QUICKSTART_DIR:data/quickstart}}/teinet/'
 quickstart = dict(
     task='action recognition',
     metric='acc/top1',
-    prepare='mmext.action.datasets.temporal_order_quickstart.'
+    prepare='mmext.action.datasets.temporal_order_quickstart_data.'
     'prepare_quickstart_data',
     compare=['tsn_r18_quickstart_baseline.py'])
 

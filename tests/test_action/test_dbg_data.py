@@ -10,9 +10,9 @@ from mmaction.registry import DATASETS
 from mmengine.registry import init_default_scope
 
 import mmext.action  # noqa: F401  compat shims before mmaction.models
-from mmext.action.datasets.dbg_quickstart import (FEATURE_DIR, NUM_TRAIN,
-                                                  NUM_VAL,
-                                                  prepare_quickstart_data)
+from mmext.action.datasets.dbg_quickstart_data import (FEATURE_DIR, NUM_TRAIN,
+                                                       NUM_VAL,
+                                                       prepare_quickstart_data)
 
 ANET_PIPELINE = [
     dict(type='LoadLocalizationFeature'),

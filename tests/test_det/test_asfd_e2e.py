@@ -12,7 +12,8 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 import mmext.det  # noqa: F401
-from mmext.det.datasets.wider_face_quickstart import prepare_quickstart_data
+from mmext.det.datasets.wider_face_quickstart_data import \
+    prepare_quickstart_data
 from tests.tool_runner import ROOT, run_tool
 
 CONFIGS = osp.join(ROOT, 'configs', 'asfd')

@@ -12,7 +12,8 @@ from mmdet.registry import DATASETS, METRICS
 from mmengine.registry import init_default_scope
 
 import mmext.det  # noqa: F401
-from mmext.det.datasets.wider_face_quickstart import prepare_quickstart_data
+from mmext.det.datasets.wider_face_quickstart_data import \
+    prepare_quickstart_data
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CLI = osp.join(ROOT, 'tools', 'analysis_tools', 'wider_face_eval.py')

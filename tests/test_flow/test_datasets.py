@@ -10,9 +10,8 @@ from mmext.flow.datasets import (FlyingChairsDataset, KITTIFlowDataset,
                                  KITTIMultiViewDataset, KITTIRawDataset,
                                  SintelDataset, SintelRawDataset, read_flo,
                                  write_flo, write_kitti_flow)
-from mmext.flow.datasets.arflow_quickstart import (NUM_FRAMES, NUM_SCENES,
-                                                   prepare_quickstart_data,
-                                                   render_scene)
+from mmext.flow.datasets.arflow_quickstart_data import (
+    NUM_FRAMES, NUM_SCENES, prepare_quickstart_data, render_scene)
 from mmext.flow.datasets.transforms import (ARAppearanceTransform,
                                             FlowRandomCrop, FlowRandomFlip,
                                             FlowTemporalSwap, PackFlowInputs)

@@ -10,7 +10,7 @@ from mmengine.runner import Runner
 from scipy.io import savemat
 
 from mmext.pose.datasets.part_library import build_part_library
-from mmext.pose.datasets.ranet_quickstart import render_sample
+from mmext.pose.datasets.ranet_quickstart_data import render_sample
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 #: LSP joint i is MPII joint MPII_OF_LSP[i]

@@ -41,8 +41,8 @@ from mmpose.datasets import MpiiDataset
 from mmpose.registry import MODELS
 
 import mmext.pose  # noqa: F401
-from mmext.pose.datasets.ranet_quickstart import (prepare_quickstart_data,
-                                                  render_sample)
+from mmext.pose.datasets.ranet_quickstart_data import (prepare_quickstart_data,
+                                                       render_sample)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = {
