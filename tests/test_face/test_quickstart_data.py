@@ -4,8 +4,8 @@ import cv2
 import numpy as np
 
 import mmext  # noqa: F401
-from mmext.face.datasets import (FaceRecordIODataset, VerificationBinDataset,
-                                 quickstart)
+from mmext.face.datasets import FaceRecordIODataset, VerificationBinDataset
+from mmext.face.datasets import face_identity_quickstart_data as quickstart
 
 
 def test_files_in_the_real_formats(quickstart_dir):
