@@ -21,6 +21,7 @@ import importlib
 import os
 import os.path as osp
 import shutil
+import uuid
 from typing import Any, Callable, Optional
 
 
@@ -79,8 +80,9 @@ def write_once(data_root: str,
 
     A dataset whose ``marker`` file holds ``stamp`` (e.g. the generator's
     version and seed) is left alone; anything else there is replaced.
-    ``write`` fills a temporary sibling folder, which is then moved into
-    place, so an interrupted run leaves no half-written dataset.
+    ``write`` fills a temporary sibling folder of its own (unique to the
+    call, so concurrent writers do not mix), which is stamped and then
+    moved into place, so an interrupted run leaves no half-written dataset.
 
     Args:
         data_root (str): Destination folder.
@@ -99,11 +101,15 @@ def write_once(data_root: str,
         with open(marker_path) as f:
             if f.read().strip() == stamp:
                 return data_root
-    tmp = root + '.tmp'
-    shutil.rmtree(tmp, ignore_errors=True)
-    write(tmp)
-    with open(osp.join(tmp, marker), 'w') as f:
-        f.write(f'{stamp}\n')
+    # A folder of this call's own: two writers at once never share one.
+    tmp = f'{root}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}'
+    try:
+        write(tmp)
+        with open(osp.join(tmp, marker), 'w') as f:
+            f.write(f'{stamp}\n')
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     shutil.rmtree(root, ignore_errors=True)
     os.replace(tmp, root)
     return data_root
