@@ -161,12 +161,12 @@ print('c++20' if V(torch.__version__.split('+')[0]) >= V('2.13') else 'c++17')")
         BUILD_PID=$!
         # A progress line every minute, so the long build does not look hung.
         CSRC="$SRC/mmcv/ops/csrc/pytorch"
-        NSRC=$(ls "$CSRC"/*.cpp "$CSRC"/cpu/*.cpp | wc -l)
-        [[ $FLAVOUR == cuda ]] && NSRC=$(( NSRC + $(ls "$CSRC"/cuda/*.cu "$CSRC"/cuda/*.cpp | wc -l) ))
+        NSRC=$(ls "$CSRC"/*.cpp "$CSRC"/cpu/*.cpp 2>/dev/null | wc -l || true)
+        [[ $FLAVOUR == cuda ]] && NSRC=$(( NSRC + $(ls "$CSRC"/cuda/*.cu "$CSRC"/cuda/*.cpp 2>/dev/null | wc -l || true) ))
         while kill -0 "$BUILD_PID" 2>/dev/null; do
             for _ in $(seq 60); do kill -0 "$BUILD_PID" 2>/dev/null && sleep 1; done
             if kill -0 "$BUILD_PID" 2>/dev/null; then
-                NOBJ=$(find "$SRC/build" -name '*.o' 2>/dev/null | wc -l)
+                NOBJ=$(find "$SRC/build" -name '*.o' 2>/dev/null | wc -l || true)
                 say "building mmcv: $(( ($(date +%s) - T0) / 60 )) min elapsed, $NOBJ of $NSRC sources compiled"
             fi
         done
