@@ -11,7 +11,6 @@ images may be ``bytes`` or uint8 arrays of the encoded bytes.
 with :class:`VerificationBinUnpickler`, which constructs only the types the
 format needs and refuses every other global before it is built.
 """
-import io
 import pickle
 from typing import Any, List, Sequence, Tuple
 
@@ -30,7 +29,6 @@ class VerificationBinUnpickler(pickle.Unpickler):
 
     Args:
         file: A binary file object.
-        path (str): The file's name, for error messages.
     """
 
     ALLOWED_GLOBALS = frozenset({
@@ -45,9 +43,8 @@ class VerificationBinUnpickler(pickle.Unpickler):
         ('numpy._core.multiarray', 'scalar'),
     })
 
-    def __init__(self, file, path: str) -> None:
+    def __init__(self, file) -> None:
         super().__init__(file, encoding='bytes')
-        self.path = path
 
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) not in self.ALLOWED_GLOBALS:
@@ -88,13 +85,14 @@ def load_bin(path: str) -> Tuple[List[bytes], np.ndarray]:
             number of images is not twice the number of pair labels.
     """
     with open(path, 'rb') as f:
-        data = f.read()
-    try:
-        content = VerificationBinUnpickler(io.BytesIO(data), path).load()
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-            ValueError, TypeError, IndexError, KeyError) as err:
-        raise ValueError(f'{path}: not a readable .bin verification set '
-                         f'(pickle of (bins, issame_list)): {err}') from err
+        try:
+            content = VerificationBinUnpickler(f).load()
+        except (pickle.UnpicklingError, EOFError, AttributeError,
+                ImportError, ValueError, TypeError, IndexError,
+                KeyError) as err:
+            raise ValueError(f'{path}: not a readable .bin verification set '
+                             f'(pickle of (bins, issame_list)): {err}'
+                             ) from err
     _check_plain_arrays(content, path)
     if not (isinstance(content, (tuple, list)) and len(content) == 2):
         raise ValueError(f'{path}: expected a pickle of (bins, issame_list), '
