@@ -79,6 +79,35 @@ def test_labels_equal_reference_loops():
     assert np.allclose(start.numpy(), reference_labels(boxes[0], 10, 3)[1])
 
 
+def official_iou_labels(boxes, tscale):
+    """The IoU labels as the official ``getFullData`` computes them: numpy
+    float64, anchors ``i * tgap`` and ``(j + 1) * tgap``, its operand order."""
+    tgap = 1.0 / tscale
+    xmin, xmax = boxes[:, 0], boxes[:, 1]
+    iou = np.zeros([tscale, tscale])
+    for i in range(tscale):
+        for j in range(i, tscale):
+            lo, hi = i * tgap, (j + 1) * tgap
+            inter = np.maximum(np.minimum(hi, xmax) - np.maximum(lo, xmin), 0.)
+            iou[i, j] = np.max(inter / (hi - lo - inter + xmax - xmin))
+    return iou
+
+
+def test_iou_labels_are_the_official_float64_ones_cast_to_float32():
+    # An ActivityNet-shaped video: segments in seconds over the duration;
+    # many proposals sit exactly on the 0.2 stratum threshold of L_iou.
+    duration = 120.0
+    boxes = np.array([[12.0, 36.0], [54.0, 60.0], [72.0, 117.6]]) / duration
+    model = MODELS.build(dict(TINY, temporal_dim=100))
+    gt_iou = model.generate_labels([torch.from_numpy(boxes)])[3][0]
+    expected = official_iou_labels(boxes, 100).astype(np.float32)
+    assert gt_iou.dtype == torch.float32
+    assert np.array_equal(gt_iou.numpy(), expected)
+    on_threshold = int((expected == np.float32(0.2)).sum())
+    assert on_threshold > 10
+    assert int((gt_iou == 0.2).sum()) == on_threshold
+
+
 def test_labels_of_a_video_without_actions():
     model = MODELS.build(TINY)
     labels = model.generate_labels([torch.zeros(0), torch.tensor([[.1, .5]])])

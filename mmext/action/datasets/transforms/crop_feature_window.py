@@ -55,5 +55,5 @@ class CropFeatureWindow(BaseTransform):
             duration_frame=frames,
             feature_frame=frames,
             gt_bbox=np.clip(
-                np.array(gt_bbox, dtype=np.float32).reshape(-1, 2), 0, 1))
+                np.array(gt_bbox, dtype=np.float64).reshape(-1, 2), 0, 1))
         return results

@@ -247,26 +247,29 @@ class DBG(BaseModel):
             tuple[Tensor, Tensor, Tensor, Tensor]: Actionness (B, T),
             starting (B, T), ending (B, T) and IoU (B, T, T) labels.
         """
+        # As the official getFullData: float64 throughout, anchors
+        # ``tgap * t`` with ``tgap = 1 / T``, then cast to float32, so that
+        # labels on the 0.2 / 0.6 strata thresholds fall where they do there.
         device = self.anchors.device
-        boxes = [
-            torch.as_tensor(b, dtype=torch.float32,
-                            device=device).reshape(-1, 2) for b in gt_bbox
-        ]
+        f64 = dict(dtype=torch.float64, device=device)
+        boxes = [torch.as_tensor(b, **f64).reshape(-1, 2) for b in gt_bbox]
         most = max([len(b) for b in boxes] + [1])
         # Padding boxes far outside [0, 1] overlap nothing.
-        gt = torch.full((len(boxes), most, 2), -10., device=device)
+        gt = torch.full((len(boxes), most, 2), -10., **f64)
         for i, b in enumerate(boxes):
             gt[i, :len(b)] = b
         gt_min, gt_max = gt[..., :1], gt[..., 1:]  # (B, K, 1)
-        a_min, a_max = self.anchors[:, 0], self.anchors[:, 1]  # (T, )
-        anchor_len = 1. / self.tscale
+        tgap = 1. / self.tscale
+        steps = torch.arange(self.tscale + 1, **f64)
+        a_min, a_max = tgap * steps[:-1], tgap * steps[1:]  # (T, )
+        anchor_len = a_max - a_min
 
         def ioa(seg_min: Tensor, seg_max: Tensor) -> Tensor:
             inter = (torch.minimum(a_max, seg_max) -
                      torch.maximum(a_min, seg_min)).clamp(min=0)
             return (inter / anchor_len).amax(1)  # (B, T)
 
-        half = self.boundary_label_width / self.tscale / 2
+        half = tgap * self.boundary_label_width / 2
         gt_action = ioa(gt_min, gt_max)
         gt_start = ioa(gt_min - half, gt_min + half)
         gt_end = ioa(gt_max - half, gt_max + half)
@@ -276,9 +279,11 @@ class DBG(BaseModel):
         g_min, g_max = gt_min.unsqueeze(-1), gt_max.unsqueeze(-1)
         inter = (torch.minimum(p_max, g_max) -
                  torch.maximum(p_min, g_min)).clamp(min=0)
-        union = (p_max - p_min) + (g_max - g_min) - inter
+        union = (p_max - p_min) - inter + g_max - g_min
         iou = (inter / union).amax(1)
         gt_iou = torch.where(self.proposal_mask, iou, iou.new_zeros(()))
+        gt_action, gt_start, gt_end, gt_iou = (
+            label.float() for label in (gt_action, gt_start, gt_end, gt_iou))
         return gt_action, gt_start, gt_end, gt_iou
 
     def predict(self, batch_inputs: Tensor,
