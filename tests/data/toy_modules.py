@@ -4,6 +4,7 @@ Registered in mmext's own scope (:mod:`mmext.registry`), so the configs that
 use them also test that a ``default_scope='mmext'`` config runs through the
 mmengine runner.
 """
+import os
 import os.path as osp
 
 import torch
@@ -63,6 +64,11 @@ class ToyMSE(BaseMetric):
 
     def compute_metrics(self, results):
         return dict(mse=sum(results) / len(results))
+
+
+def prepare_toy_data(data_root: str) -> None:
+    """The toy dataset is generated in memory: only its folder is made."""
+    os.makedirs(data_root, exist_ok=True)
 
 
 @HOOKS.register_module(force=True)

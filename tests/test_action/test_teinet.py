@@ -246,7 +246,8 @@ def test_quickstart_train_and_test(tmp_path):
     config = 'configs/teinet/teinet_r18_quickstart.py'
     work = str(tmp_path / 'work')
     small = ['--cfg-options', 'train_cfg.max_epochs=1',
-             'train_cfg.val_interval=1', 'train_dataloader.dataset.indices=8',
+             'train_cfg.val_interval=1', 'train_cfg.val_begin=1',
+             'train_dataloader.dataset.indices=8',
              'val_dataloader.dataset.indices=8',
              'test_dataloader.dataset.indices=8']
     for cmd in (['tools/train.py', config, '--work-dir', work, *small],

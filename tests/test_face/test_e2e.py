@@ -21,6 +21,7 @@ def test_train_then_test_quickstart(tmp_path, quickstart_dir):
     work = str(tmp_path / 'work')
     tiny = [
         '--cfg-options', 'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
+        'train_cfg.val_begin=1',
         'default_hooks.checkpoint.interval=1',
         'train_dataloader.dataset.indices=128'
     ]

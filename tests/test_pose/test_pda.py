@@ -114,6 +114,39 @@ def test_pda_blends_part_colour_with_soft_edge(library):
     assert ((diagonal > 95) & (diagonal < 215)).any()
 
 
+def test_pda_sizes_parts_by_the_tight_box_of_the_visible_joints(library):
+    """body_ratio is relative to a tight person box, so is the paste.
+
+    Visible joints (50, 60) and (30, 40): a 20 x 20 box, diagonal
+    20 * sqrt(2); the padded dataset box (60 x 90) must not be the unit.
+    The arm disk is a square crop, so its pasted side is diagonal / sqrt 2.
+    """
+    pda = ParsingBasedDataAugmentation(
+        library,
+        prob=1.,
+        num_parts=(1, 1),
+        part_names=['left_arm'],
+        scale_jitter=0.,
+        max_rotate=0.,
+        max_shift=0.,
+        flip_prob=0.)
+    data = sample()
+    assert pda.person_diagonal(data['keypoints'][0],
+                               data['keypoints_visible'][0] > 0,
+                               data['bbox'][0]) == pytest.approx(
+                                   20 * np.sqrt(2))
+    np.random.seed(0)
+    (x1, y1, x2, y2), = pda.transform(data)['pda_boxes']
+    ratio = np.hypot(17, 17) / np.hypot(20, 58)  # arm / source person
+    side = ratio * 20  # = ratio * 20 sqrt(2) / sqrt(2)
+    assert side == pytest.approx(7.84, abs=0.01)
+    assert side <= x2 - x1 <= side + 2 and side <= y2 - y1 <= side + 2
+    # fewer than two visible joints: the side of the person box
+    assert pda.person_diagonal(data['keypoints'][0],
+                               np.array([True, False, False]),
+                               data['bbox'][0]) == 90
+
+
 def test_pda_is_deterministic_under_a_seed(library):
     pda = ParsingBasedDataAugmentation(library, prob=1., num_parts=(1, 4))
     outs = []

@@ -1,9 +1,13 @@
 """tools/quickstart.py: discovery, table, and the data contract."""
 import importlib.util
+import json
 import os
 import os.path as osp
+import subprocess
+import sys
 
 import pytest
+import torch
 from mmengine.config import Config
 
 from mmext.quickstart import prepare_data, resolve, write_once
@@ -43,17 +47,97 @@ def test_every_repo_quickstart_config_declares_its_contract():
         assert callable(resolve(cfg.quickstart.prepare)), method
 
 
+def test_summarise_and_verdict_by_hand():
+    mean, std = quickstart_tool.summarise([1., 2., 3.])
+    assert mean == 2. and std == 1.  # sample std: sqrt(2 / 2)
+    assert quickstart_tool.summarise([5.]) == (5., 0.)
+    # lead 2 - 1 = 1 against spread 1 + 0: not more than the spread
+    assert quickstart_tool.verdict([1., 2., 3.], [1., 1., 1.],
+                                   True).startswith('no')
+    assert quickstart_tool.verdict([3., 4., 5.], [1., 1., 1.],
+                                   True).startswith('yes (+3 vs 1)')
+    # lower is better: 1 below 4 by 3, spread 0
+    assert quickstart_tool.verdict([1., 1.], [4., 4.],
+                                   False).startswith('yes (+3 vs 0)')
+    assert quickstart_tool.verdict([4., 4.], [1., 1.],
+                                   False).startswith('no (-3 vs 0)')
+
+
 def test_format_table():
     table = quickstart_tool.format_table([
-        dict(method='curricularface', task='face recognition',
-             metric='verification/accuracy', value=0.91234, seconds=61.2),
-        dict(method='x', task='t', metric='m', value=3, seconds=1.0)
+        dict(name='curricularface', task='face recognition',
+             metric='verification/accuracy', values=[0.91234, 0.9],
+             seconds=[61.2, 62.8]),
+        dict(name='x', task='t', metric='m', values=[3.], seconds=[1.],
+             ahead='yes (+1 vs 0.1)')
     ])
     lines = table.splitlines()
-    assert lines[0].split() == ['method', '|', 'task', '|', 'metric', '|',
-                                'value', '|', 'seconds']
-    assert '0.9123' in lines[2] and '61' in lines[2]
+    assert [c.strip() for c in lines[0].split('|')] == [
+        'config', 'task', 'metric', 'mean ± std', 'per seed',
+        'method ahead', 's/run'
+    ]
+    assert '0.9062 ± 0.0087' in lines[2] and '0.9123 0.9000' in lines[2]
+    assert lines[2].rstrip().endswith('62')
+    assert 'yes (+1 vs 0.1)' in lines[3]
     assert len({len(line) for line in lines}) == 1
+
+
+def write_toy_quickstart(root, data_root):
+    """A toy method (3 epochs) and a 1-epoch baseline of the toy config."""
+    folder = root / 'toy'
+    folder.mkdir(parents=True)
+    toy = osp.join(ROOT, 'tests', 'data', 'configs', 'toy_mmext.py')
+    (folder / 'toy_quickstart.py').write_text(
+        f'_base_ = [{toy!r}]\n'
+        f'data_root = {str(data_root)!r}\n'
+        'quickstart = dict(task="regression", metric="mse",\n'
+        '    greater_is_better=False,\n'
+        '    prepare="tests.data.toy_modules.prepare_toy_data",\n'
+        '    compare=["toy_short_baseline.py"])\n'
+        'custom_hooks = []\n')
+    (folder / 'toy_short_baseline.py').write_text(
+        '_base_ = ["./toy_quickstart.py"]\n'
+        'train_cfg = dict(max_epochs=1)\n'
+        'optim_wrapper = dict(optimizer=dict(lr=0.001))\n')
+
+
+@pytest.mark.e2e
+def test_quickstart_runs_seeds_baselines_and_the_untrained_reference(
+        tmp_path):
+    write_toy_quickstart(tmp_path / 'configs', tmp_path / 'data')
+    work = tmp_path / 'work'
+    proc = subprocess.run([
+        sys.executable, osp.join(ROOT, 'tools', 'quickstart.py'),
+        '--config-dir', str(tmp_path / 'configs'), '--seeds', '0,1',
+        '--jobs', '2', '--work-dir', str(work)
+    ], cwd=ROOT, capture_output=True, text=True,
+        env=dict(os.environ, PYTHONPATH=ROOT))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    results = json.loads((work / 'results.json').read_text())
+    assert results['seeds'] == [0, 1] and results['threads'] == 1
+    rows = {r['name']: r for r in results['rows']}
+    assert list(rows) == ['toy', 'toy_short_baseline', 'toy untrained']
+    assert [r['kind'] for r in rows.values()] == [
+        'method', 'baseline', 'reference']
+    for row in rows.values():
+        assert row['seeds'] == [0, 1] and len(row['values']) == 2
+    # every seed was trained with that seed
+    for seed in (0, 1):
+        ckpt = torch.load(work / 'toy' / f'seed_{seed}' / 'epoch_3.pth',
+                          weights_only=False)
+        assert ckpt['meta']['seed'] == seed
+    toy, untrained = rows['toy'], rows['toy untrained']
+    assert max(toy['values']) < min(untrained['values'])
+    assert rows['toy untrained']['ahead'].startswith('yes')
+    assert 'toy untrained' in proc.stdout and 'mean ± std' in proc.stdout
+
+
+def test_bad_seeds_are_refused():
+    proc = subprocess.run([
+        sys.executable, osp.join(ROOT, 'tools', 'quickstart.py'), '--seeds',
+        'a,b'
+    ], capture_output=True, text=True)
+    assert proc.returncode == 2 and "--seeds 'a,b'" in proc.stderr
 
 
 def test_prepare_data_contract(tmp_path):
