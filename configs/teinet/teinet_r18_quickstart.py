@@ -85,8 +85,13 @@ test_dataloader = val_dataloader
 val_evaluator = dict(type='AccMetric')
 test_evaluator = val_evaluator
 
-# no validation while training: tools/quickstart.py tests the last epoch
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=8, val_begin=9)
+# 5 epochs (TEINet 0.9844 / 0.9375 top-1 for seeds 0 / 1 in our runs, one
+# thread); no validation while training: tools/quickstart.py tests the last
+# epoch
+max_epochs = 5
+train_cfg = dict(
+    type='EpochBasedTrainLoop', max_epochs=max_epochs,
+    val_begin=max_epochs + 1)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 optim_wrapper = dict(
@@ -95,10 +100,10 @@ optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.02, momentum=0.9, weight_decay=1e-4),
     clip_grad=dict(max_norm=20, norm_type=2))
 param_scheduler = [
-    dict(type='CosineAnnealingLR', T_max=8, eta_min=0, by_epoch=True,
-         begin=0, end=8)
+    dict(type='CosineAnnealingLR', T_max=max_epochs, eta_min=0,
+         by_epoch=True, begin=0, end=max_epochs)
 ]
 default_hooks = dict(
     logger=dict(interval=6),
-    checkpoint=dict(interval=8, max_keep_ckpts=1))
+    checkpoint=dict(interval=max_epochs, max_keep_ckpts=1))
 randomness = dict(seed=0, deterministic=False)
