@@ -324,14 +324,14 @@ def main() -> int:
     print(f'[quickstart] {len(rows)} configs x seeds {seeds}, {args.jobs} '
           f'at a time, {args.threads} thread(s) each', flush=True)
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        futures = {(r, s): pool.submit(execute, r, s)
-                   for r in rows for s in seeds}
+        futures = {(i, s): pool.submit(execute, r, s)
+                   for i, r in enumerate(rows) for s in seeds}
     results, failed = [], []
-    for row in rows:
+    for i, row in enumerate(rows):
         done = []
         for seed in seeds:
             try:
-                out = futures[row, seed].result()
+                out = futures[i, seed].result()
             except Exception as err:  # report and go on with the others
                 print(f'[quickstart] {row.name} seed {seed} FAILED: {err}',
                       file=sys.stderr)

@@ -1,6 +1,7 @@
 # Train a model of any mmext scope (mmpretrain, mmdet, mmpose, mmaction,
 # mmext) with the mmengine runner; the config's ``default_scope`` decides.
 import argparse
+import glob
 import os
 import os.path as osp
 
@@ -22,6 +23,11 @@ def parse_args():
         const='auto',
         help='resume from the given checkpoint, or, without a value, from '
         'the latest checkpoint in the work directory')
+    parser.add_argument(
+        '--force',
+        action='store_true',
+        help='train anew into a work directory that holds checkpoints of '
+        'an earlier run (they are overwritten where the names meet)')
     parser.add_argument(
         '--amp',
         action='store_true',
@@ -119,9 +125,32 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     return cfg
 
 
+def check_work_dir(cfg: Config, args: argparse.Namespace) -> None:
+    """Refuse to train anew over an earlier run's checkpoints.
+
+    mmengine would overwrite ``epoch_1.pth``..., keep the earlier run's
+    later checkpoints beside the new ones and repoint ``last_checkpoint``.
+    """
+    if cfg.get('resume', False) or args.force:
+        return
+    work_dir = cfg.work_dir
+    found = sorted(
+        osp.basename(p) for p in glob.glob(osp.join(work_dir, '*.pth')))
+    if osp.isfile(osp.join(work_dir, 'last_checkpoint')):
+        found.append('last_checkpoint')
+    if found:
+        shown = ', '.join(found[:4]) + (', ...' if len(found) > 4 else '')
+        raise SystemExit(
+            f'tools/train.py: the work directory {work_dir} holds an earlier '
+            f'run ({shown}); training anew would overwrite its checkpoints. '
+            'Pass --resume to continue that run, --force to train anew over '
+            'it, or another --work-dir.')
+
+
 def main():
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
+    check_work_dir(cfg, args)
     prepare_data(cfg)
     if 'runner_type' not in cfg:
         runner = Runner.from_cfg(cfg)

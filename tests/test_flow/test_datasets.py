@@ -1,22 +1,26 @@
 """Datasets, transforms and the quickstart data, on small written files."""
 import os
+import os.path as osp
 
 import cv2
 import numpy as np
 import pytest
 import torch
+from mmengine.config import Config
 
 from mmext.flow.datasets import (FlyingChairsDataset, KITTIFlowDataset,
                                  KITTIMultiViewDataset, KITTIRawDataset,
                                  SintelDataset, SintelRawDataset, read_flo,
                                  write_flo, write_kitti_flow)
 from mmext.flow.datasets.arflow_quickstart_data import (
-    NUM_FRAMES, NUM_SCENES, prepare_quickstart_data, render_scene)
+    NUM_FRAMES, NUM_SCENES, prepare_quickstart_data, quickstart_zero_flow_epe,
+    render_scene, zero_flow_epe)
 from mmext.flow.datasets.transforms import (ARAppearanceTransform,
                                             FlowRandomCrop, FlowRandomFlip,
                                             FlowTemporalSwap, PackFlowInputs)
 from mmext.flow.models.utils import flow_warp
 
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 LOAD = [
     dict(type='LoadFlowFrames'),
     dict(type='LoadFlowAnnotations'),
@@ -56,6 +60,21 @@ def test_quickstart_is_sintel_and_the_flow_explains_the_frames(quickstart):
     again = render_scene(0)
     np.testing.assert_allclose(again['flows'][0],
                                read_flo(ds.get_data_info(0)['flow_path']))
+
+
+def test_quickstart_motion_and_zero_flow_epe(quickstart):
+    flows = np.concatenate([render_scene(s)['flows'] for s in range(42, 48)])
+    magnitude = np.linalg.norm(flows, axis=-1)
+    # several pixels: more than 1 px at PWC-Lite's 1/4 resolution output
+    assert magnitude.mean() > 4 * 0.8 and magnitude.max() < 16
+    scenes = [f'scene_{s}' for s in range(42, 48)]
+    expected = float(magnitude.mean())
+    assert zero_flow_epe(quickstart, scenes) == pytest.approx(expected)
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'arflow',
+                                   'arflow_quickstart.py'))
+    cfg.data_root = quickstart
+    assert quickstart_zero_flow_epe(cfg) == pytest.approx(expected)
+    assert zero_flow_epe(quickstart) > 0
 
 
 def test_sintel_scenes_test_split_and_raw(quickstart, tmp_path):

@@ -95,3 +95,20 @@ def test_dist_train_two_gloo_ranks(tmp_path):
     assert 'Epoch(train) [2][4/4]' in log
     # The weights moved away from their initialisation.
     assert not torch.equal(rank0['linear.weight'], torch.zeros(1, 2))
+
+
+def test_training_anew_over_an_earlier_run_is_refused(tmp_path):
+    work = str(tmp_path / 'toy')
+    one_epoch = ['--cfg-options', 'train_cfg.max_epochs=1']
+    run_tool('tools/train.py', TOY, '--work-dir', work, *one_epoch)
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    proc = subprocess.run(
+        [sys.executable, 'tools/train.py', TOY, '--work-dir', work,
+         *one_epoch], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert f'the work directory {work} holds an earlier run' in proc.stderr
+    assert 'epoch_1.pth' in proc.stderr and 'last_checkpoint' in proc.stderr
+    assert '--resume' in proc.stderr and '--force' in proc.stderr
+    log = run_tool('tools/train.py', TOY, '--work-dir', work, '--force',
+                   *one_epoch)
+    assert 'Epoch(train) [1][8/8]' in log
