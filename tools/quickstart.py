@@ -102,6 +102,18 @@ def metric_of(config: str, key: str, metrics: dict) -> float:
     return float(metrics[key])
 
 
+def test_checkpoint(config: str, checkpoint: str, metric: str,
+                    work_dir: str, env: dict, options: List[str]) -> float:
+    """``tools/test.py`` on ``checkpoint``; the value of ``metric``."""
+    test_dir = osp.join(work_dir, 'test')
+    run([
+        sys.executable,
+        osp.join(TOOLS, 'test.py'), config, checkpoint, '--work-dir',
+        test_dir, *options
+    ], osp.join(work_dir, 'test.log'), env)
+    return metric_of(config, metric, read_test_metrics(test_dir))
+
+
 def train_and_test(config: str, metric: str, work_dir: str, seed: int,
                    env: dict, cfg_options: Optional[List[str]]) -> float:
     """Train ``config`` with ``seed``, test its last checkpoint."""
@@ -114,13 +126,8 @@ def train_and_test(config: str, metric: str, work_dir: str, seed: int,
     ], osp.join(work_dir, 'train.log'), env)
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
         checkpoint = f.read().strip()
-    test_dir = osp.join(work_dir, 'test')
-    run([
-        sys.executable,
-        osp.join(TOOLS, 'test.py'), config, checkpoint, '--work-dir',
-        test_dir, *options
-    ], osp.join(work_dir, 'test.log'), env)
-    return metric_of(config, metric, read_test_metrics(test_dir))
+    return test_checkpoint(config, checkpoint, metric, work_dir, env,
+                           options)
 
 
 def test_untrained(config: str, metric: str, work_dir: str, seed: int,
@@ -132,15 +139,10 @@ def test_untrained(config: str, metric: str, work_dir: str, seed: int,
         sys.executable,
         osp.join(TOOLS, 'misc', 'save_untrained_checkpoint.py'), config,
         checkpoint, '--seed',
-        str(seed)
+        str(seed), *options
     ], osp.join(work_dir, 'init.log'), env)
-    test_dir = osp.join(work_dir, 'test')
-    run([
-        sys.executable,
-        osp.join(TOOLS, 'test.py'), config, checkpoint, '--work-dir',
-        test_dir, *options
-    ], osp.join(work_dir, 'test.log'), env)
-    return metric_of(config, metric, read_test_metrics(test_dir))
+    return test_checkpoint(config, checkpoint, metric, work_dir, env,
+                           options)
 
 
 def computed_reference(config: str, env: dict) -> float:
@@ -283,6 +285,7 @@ def main() -> int:
 
     # the data is written once, before runs that share it start in parallel
     os.environ['MMEXT_QUICKSTART_DIR'] = args.data_dir
+    sys.path.insert(0, ROOT)  # this checkout's mmext, as the runs get it
     from mmext.quickstart import prepare_data
     for config in configs.values():
         prepare_data(load_config(config))

@@ -6,7 +6,7 @@ import tempfile
 
 import mmext  # noqa: F401  applies mmext.compat before mmengine is used
 from mmext.quickstart import prepare_data
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
@@ -18,12 +18,19 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('out', help='checkpoint file to write (.pth)')
     parser.add_argument(
         '--seed', type=int, default=None, help='random seed, as train.py')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, as key=value pairs')
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
     cfg = Config.fromfile(args.config)
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
     if args.seed is not None:
         cfg.randomness = dict(cfg.get('randomness', {}), seed=args.seed)
     # nothing the runner would log or write is kept
