@@ -90,6 +90,49 @@ def test_sintel_scenes_test_split_and_raw(quickstart, tmp_path):
     assert len(raw) == NUM_SCENES * (NUM_FRAMES - 2)
 
 
+def write_sintel_scene(root, frames=(1, 2, 3), size=(4, 6)):
+    """A training scene of ``frame_%04d`` images with flow and masks."""
+    h, w = size
+    for i in frames:
+        write_img(osp.join(root, 'training', 'clean', 's', f'frame_{i:04d}'
+                           '.png'), np.full((h, w, 3), 10 * i, np.uint8))
+        write_flo(osp.join(root, 'training', 'flow', 's', f'frame_{i:04d}'
+                           '.flo'), np.ones((h, w, 2), np.float32))
+        for mask in ('occlusions', 'invalid'):
+            write_img(osp.join(root, 'training', mask, 's', f'frame_{i:04d}'
+                               '.png'), np.zeros((h, w), np.uint8))
+
+
+def test_sintel_refuses_a_gap_in_the_frames(tmp_path):
+    write_sintel_scene(str(tmp_path), frames=(1, 3, 4))
+    with pytest.raises(FileNotFoundError, match=r'training/clean/s has '
+                       r'frame_0001\.png and frame_0003\.png but not '
+                       r'frame_0002\.png'):
+        SintelDataset(str(tmp_path))
+
+
+def test_sintel_missing_mask_other_size_flow_and_bad_frame_are_named(
+        tmp_path):
+    root = str(tmp_path)
+    write_sintel_scene(root)
+    ds = SintelDataset(root, pipeline=LOAD)
+    assert ds[0]['data_samples'].gt_flow_fw.shape[-2:] == (4, 6)
+    occ = osp.join(root, 'training', 'occlusions', 's', 'frame_0001.png')
+    os.remove(occ)
+    with pytest.raises(FileNotFoundError, match=f'mask {occ} not found'):
+        ds[0]
+    flo = osp.join(root, 'training', 'flow', 's', 'frame_0002.flo')
+    write_flo(flo, np.ones((4, 5, 2), np.float32))
+    with pytest.raises(ValueError, match=f'{flo} is a 5x4 flow for 6x4 '
+                       'frames'):
+        ds[1]
+    frame = osp.join(root, 'training', 'clean', 's', 'frame_0003.png')
+    with open(frame, 'wb') as f:
+        f.write(b'not a png')
+    with pytest.raises(ValueError, match=f'{frame} cannot be read'):
+        ds[1]
+
+
 def test_kitti_flow_and_multiview(tmp_path):
     root = tmp_path / 'kitti'
     img = np.zeros((4, 6, 3), np.uint8)

@@ -1,4 +1,5 @@
 """Flow file formats: round trips and malformed files."""
+import cv2
 import numpy as np
 import pytest
 
@@ -37,6 +38,40 @@ def test_flo_truncated(tmp_path):
     open(path, 'wb').write(data[:6])
     with pytest.raises(ValueError, match='truncated .flo header'):
         read_flo(path)
+
+
+def test_flo_odd_sizes_overflow_and_non_finite_values_name_the_file(
+        tmp_path):
+    path = str(tmp_path / 'bad.flo')
+    write_flo(path, np.zeros((4, 4, 2), np.float32))
+    data = open(path, 'rb').read()
+    open(path, 'wb').write(data[:-3])  # not a whole number of floats
+    with pytest.raises(ValueError, match=r'bad\.flo: truncated \.flo data'):
+        read_flo(path)
+    open(path, 'wb').write(data + b'\0' * 8)
+    with pytest.raises(ValueError, match=r'bad\.flo: trailing bytes'):
+        read_flo(path)
+    # 65536 x 65536: w * h is 0 in int32, 2^32 in Python
+    header = np.float32(202021.25).tobytes() + np.array(
+        [65536, 65536], np.int32).tobytes()
+    open(path, 'wb').write(header + data[12:])
+    with pytest.raises(ValueError, match=r'bad\.flo: invalid .flo size '
+                       '65536x65536'):
+        read_flo(path)
+    flow = np.zeros((4, 4, 2), np.float32)
+    flow[2, 3, 1] = np.nan
+    write_flo(path, flow)
+    with pytest.raises(ValueError, match=r'bad\.flo: non-finite flow .* row 2'
+                       ', column 3'):
+        read_flo(path)
+
+
+def test_kitti_flow_refuses_a_single_channel_16_bit_png(tmp_path):
+    path = str(tmp_path / 'grey.png')
+    cv2.imwrite(path, np.full((5, 6), 40000, np.uint16))
+    with pytest.raises(ValueError, match=r'grey\.png: KITTI flow must be a '
+                       '16-bit 3-channel PNG'):
+        read_kitti_flow(path)
 
 
 def test_flo_bad_shape_on_write(tmp_path):

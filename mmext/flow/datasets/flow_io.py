@@ -19,8 +19,8 @@ def read_flo(path: str) -> np.ndarray:
         np.ndarray: (H, W, 2) float32 flow.
 
     Raises:
-        ValueError: wrong magic number, bad size or truncated data, naming
-            the file.
+        ValueError: wrong magic number, bad size, truncated or trailing
+            data, or a NaN / Inf value, naming the file.
     """
     with open(path, 'rb') as f:
         header = f.read(12)
@@ -31,14 +31,21 @@ def read_flo(path: str) -> np.ndarray:
         if magic != np.float32(FLO_MAGIC):
             raise ValueError(f'{path}: not a .flo file (magic number '
                              f'{magic!r}, expected {FLO_MAGIC})')
-        w, h = np.frombuffer(header[4:], np.int32)
+        # Python integers: an int32 w * h would overflow past the check
+        w, h = (int(v) for v in np.frombuffer(header[4:], np.int32))
         if w <= 0 or h <= 0 or w * h > 1 << 30:
             raise ValueError(f'{path}: invalid .flo size {w}x{h}')
-        data = np.frombuffer(f.read(), np.float32)
-    if data.size != 2 * w * h:
-        raise ValueError(f'{path}: truncated .flo data: {data.size} floats '
-                         f'for a {w}x{h} flow ({2 * w * h} expected)')
-    return data.reshape(h, w, 2).copy()
+        payload = f.read(8 * w * h + 1)
+    if len(payload) != 8 * w * h:
+        what = 'truncated' if len(payload) < 8 * w * h else 'trailing bytes in'
+        raise ValueError(f'{path}: {what} .flo data: {len(payload)} bytes '
+                         f'for a {w}x{h} flow ({8 * w * h} expected)')
+    flow = np.frombuffer(payload, np.float32).reshape(h, w, 2).copy()
+    if not np.isfinite(flow).all():
+        bad = np.argwhere(~np.isfinite(flow).all(2))[0]
+        raise ValueError(f'{path}: non-finite flow (NaN or Inf), first at '
+                         f'row {bad[0]}, column {bad[1]}')
+    return flow
 
 
 def write_flo(path: str, flow: np.ndarray) -> None:
@@ -61,10 +68,11 @@ def read_kitti_flow(path: str) -> Tuple[np.ndarray, np.ndarray]:
     Returns:
         tuple: (H, W, 2) float32 flow and (H, W) float32 valid mask.
     """
-    png = cv2.imread(path, cv2.IMREAD_ANYDEPTH | cv2.IMREAD_COLOR)
+    # unchanged: a 16-bit grey PNG must not be expanded to three channels
+    png = cv2.imread(path, cv2.IMREAD_UNCHANGED)
     if png is None:
         raise ValueError(f'{path}: cannot be read as an image')
-    if png.dtype != np.uint16 or png.ndim != 3:
+    if png.dtype != np.uint16 or png.ndim != 3 or png.shape[2] != 3:
         raise ValueError(f'{path}: KITTI flow must be a 16-bit 3-channel '
                          f'PNG, got {png.dtype} with shape {png.shape}')
     png = png[..., ::-1].astype(np.float32)  # BGR -> RGB

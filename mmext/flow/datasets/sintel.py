@@ -62,8 +62,8 @@ class SintelDataset(BaseFlowDataset):
                 d for d in os.listdir(pass_dir)
                 if osp.isdir(osp.join(pass_dir, d)))
             for scene in scenes:
-                frames = sorted(
-                    glob.glob(osp.join(pass_dir, scene, 'frame_*.png')))
+                frames = self._consecutive_frames(
+                    osp.join(pass_dir, scene))
                 for f1, f2 in zip(frames[:-1], frames[1:]):
                     name = osp.splitext(osp.basename(f1))[0]
                     info = dict(
@@ -81,6 +81,26 @@ class SintelDataset(BaseFlowDataset):
                                                   name + '.png'))
                     data_list.append(info)
         return self._non_empty(data_list)
+
+    @staticmethod
+    def _consecutive_frames(scene_dir: str) -> List[str]:
+        """The ``frame_%04d.png`` of a scene, refusing a gap: a missing
+        frame would pair its neighbours under the wrong ground truth."""
+        frames = sorted(glob.glob(osp.join(scene_dir, 'frame_*.png')))
+        numbers = []
+        for path in frames:
+            stem = osp.splitext(osp.basename(path))[0][len('frame_'):]
+            if not stem.isdigit():
+                raise ValueError(f'SintelDataset: {path} is not named '
+                                 'frame_%04d.png')
+            numbers.append(int(stem))
+        for prev, cur in zip(numbers[:-1], numbers[1:]):
+            if cur != prev + 1:
+                raise FileNotFoundError(
+                    f'SintelDataset: {scene_dir} has frame_{prev:04d}.png '
+                    f'and frame_{cur:04d}.png but not frame_'
+                    f'{prev + 1:04d}.png')
+        return frames
 
 
 @DATASETS.register_module()

@@ -10,10 +10,19 @@ from mmext.registry import TRANSFORMS
 from ..flow_io import read_flo, read_kitti_flow
 
 
-def _read_mask(path: str) -> np.ndarray:
+def _read_mask(path: str, shape: tuple) -> np.ndarray:
+    """A 0 / 255 mask PNG of ``shape`` (H, W) as a 0 / 1 float32 array."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'LoadFlowAnnotations: mask {path} not '
+                                'found')
     mask = cv2.imread(path, cv2.IMREAD_GRAYSCALE)
     if mask is None:
-        raise FileNotFoundError(f'{path}: mask cannot be read')
+        raise ValueError(f'LoadFlowAnnotations: {path} cannot be read as '
+                         'an image')
+    if mask.shape != tuple(shape):
+        raise ValueError(f'LoadFlowAnnotations: mask {path} is '
+                         f'{mask.shape[1]}x{mask.shape[0]}, the flow '
+                         f'{shape[1]}x{shape[0]}')
     return (mask > 127).astype(np.float32)
 
 
@@ -30,7 +39,15 @@ class LoadFlowFrames(BaseTransform):
         for path in results['img_paths']:
             if not osp.isfile(path):
                 raise FileNotFoundError(f'LoadFlowFrames: {path} not found')
-            imgs.append(mmcv.imread(path, channel_order='rgb'))
+            try:
+                img = mmcv.imread(path, channel_order='rgb')
+            except cv2.error as err:  # an undecodable file
+                raise ValueError(f'LoadFlowFrames: {path} cannot be read '
+                                 f'as an image ({err})') from err
+            if img is None:
+                raise ValueError(f'LoadFlowFrames: {path} cannot be read as '
+                                 'an image')
+            imgs.append(img)
             if imgs[-1].shape != imgs[0].shape:
                 raise ValueError(f'LoadFlowFrames: {path} is '
                                  f'{imgs[-1].shape}, the first frame '
@@ -51,7 +68,9 @@ class LoadFlowAnnotations(BaseTransform):
     ``gt_occ`` = valid in ``flow_occ`` but not in ``flow_noc``.
 
     Added keys: ``gt_flow`` (H, W, 2) float32, ``gt_valid`` (H, W),
-    ``gt_occ`` (H, W) when known.
+    ``gt_occ`` (H, W) when known.  A flow whose size is not the frames'
+    (``img_shape``), or a mask that is named but missing or of another
+    size, is an error naming the file.
     """
 
     def transform(self, results: dict) -> dict:
@@ -64,12 +83,25 @@ class LoadFlowAnnotations(BaseTransform):
         else:
             raise ValueError(f'LoadFlowAnnotations: {path}: unknown flow '
                              'format (expected .flo or KITTI .png)')
-        if results.get('invalid_path') and osp.isfile(results['invalid_path']):
-            valid = valid * (1 - _read_mask(results['invalid_path']))
-        if results.get('occ_path') and osp.isfile(results['occ_path']):
-            results['gt_occ'] = _read_mask(results['occ_path'])
+        shape = flow.shape[:2]
+        if 'img_shape' in results and tuple(results['img_shape']) != shape:
+            h, w = results['img_shape']
+            raise ValueError(f'LoadFlowAnnotations: {path} is a '
+                             f'{shape[1]}x{shape[0]} flow for {w}x{h} '
+                             f'frames ({results["img_paths"][0]})')
+        # a mask named by the dataset must be there: a missing one would
+        # silently count every pixel as valid / visible
+        if results.get('invalid_path'):
+            valid = valid * (1 - _read_mask(results['invalid_path'], shape))
+        if results.get('occ_path'):
+            results['gt_occ'] = _read_mask(results['occ_path'], shape)
         if results.get('noc_path'):
             _, noc_valid = read_kitti_flow(results['noc_path'])
+            if noc_valid.shape != shape:
+                raise ValueError(f'LoadFlowAnnotations: {results["noc_path"]}'
+                                 f' is {noc_valid.shape[1]}x'
+                                 f'{noc_valid.shape[0]}, {path} '
+                                 f'{shape[1]}x{shape[0]}')
             results['gt_occ'] = valid * (1 - noc_valid)
         results['gt_flow'] = flow
         results['gt_valid'] = valid
