@@ -19,6 +19,7 @@ model = dict(
             refine_channels=128,
             refine_num_convs=2,
             vote_radius=2.,
+            residual=True,
             loss=dict(type='KeypointMSELoss', use_target_weight=True),
             decoder=dict(
                 type='MSRAHeatmap',

@@ -36,6 +36,7 @@ model = dict(
             refine_channels=64,
             refine_num_convs=2,
             vote_radius=2.,
+            residual=True,
             loss=dict(type='KeypointMSELoss', use_target_weight=True),
             decoder=codec)))
 

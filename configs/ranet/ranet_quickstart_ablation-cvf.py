@@ -2,6 +2,8 @@
 # visibility) trained without PDA.
 _base_ = ['ranet_quickstart.py']
 
+quickstart = dict(compare=[])  # a row of ranet_quickstart.py's table
+
 train_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale'),

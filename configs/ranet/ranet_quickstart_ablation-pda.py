@@ -5,11 +5,7 @@ _base_ = ['ranet_quickstart_baseline.py']
 train_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale'),
-    dict(
-        type='ParsingBasedDataAugmentation',
-        part_library={{_base_.part_library}},
-        prob=0.5,
-        num_parts=(1, 4)),
+    {{_base_.pda}},
     dict(type='RandomFlip', direction='horizontal'),
     dict(type='RandomBBoxTransform', shift_prob=0),
     dict(type='TopdownAffine', input_size=(96, 96)),

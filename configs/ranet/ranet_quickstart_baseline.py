@@ -3,11 +3,7 @@
 # with the same deconvolutions, no part pasting; same data and schedule.
 _base_ = ['ranet_quickstart.py']
 
-quickstart = dict(
-    task='pose estimation',
-    metric='PCK',
-    prepare='mmext.pose.datasets.ranet_quickstart_data.prepare_quickstart_data',
-    compare=[])
+quickstart = dict(compare=[])  # a row of ranet_quickstart.py's table
 model = dict(
     head=dict(
         _delete_=True,

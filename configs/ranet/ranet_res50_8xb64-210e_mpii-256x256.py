@@ -44,6 +44,7 @@ model = dict(
             refine_channels=128,  # (ours)
             refine_num_convs=2,  # (ours)
             vote_radius=2.,  # heatmap px = 1 sigma (ours)
+            residual=True,  # stages add corrections (ours)
             loss=dict(type='KeypointMSELoss', use_target_weight=True),
             decoder=codec)))
 

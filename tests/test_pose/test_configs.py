@@ -70,3 +70,63 @@ def test_config_builds(config):
         if uses_pda:
             assert steps.index('ParsingBasedDataAugmentation') < steps.index(
                 'TopdownAffine')
+
+
+def test_quickstart_rows_differ_only_in_the_ablated_component():
+    """The four quickstart rows share all but PDA and / or CVF."""
+    folder = osp.join(ROOT, 'configs', 'ranet')
+
+    def load(name):
+        return Config.fromfile(osp.join(folder, name))
+
+    def plain(value):
+        """``value`` without the ``_scope_`` keys mmengine may add."""
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items() if k != '_scope_'}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        return value
+
+    def pda_steps(cfg):
+        return [
+            s for s in cfg.train_dataloader.dataset.pipeline
+            if s['type'] == 'ParsingBasedDataAugmentation'
+        ]
+
+    full = load('ranet_quickstart.py')
+    rows = {name: load(name) for name in full.quickstart.compare}
+    assert sorted(rows) == [
+        'ranet_quickstart_ablation-cvf.py', 'ranet_quickstart_ablation-pda.py',
+        'ranet_quickstart_baseline.py'
+    ]
+    shared = ('data_root', 'train_cfg', 'param_scheduler', 'optim_wrapper',
+              'randomness', 'val_dataloader', 'test_dataloader', 'codec')
+    for name, cfg in rows.items():
+        for key in shared:
+            assert cfg[key] == full[key], (name, key)
+        assert cfg.model.backbone == full.model.backbone
+        assert cfg.quickstart.prepare == full.quickstart.prepare
+        assert cfg.quickstart.compare == []
+        no_pda = [
+            plain(s) for s in cfg.train_dataloader.dataset.pipeline
+            if s['type'] != 'ParsingBasedDataAugmentation'
+        ]
+        assert no_pda == [
+            plain(s) for s in full.train_dataloader.dataset.pipeline
+            if s['type'] != 'ParsingBasedDataAugmentation'
+        ], name
+        train, ref = cfg.train_dataloader, full.train_dataloader
+        assert train.batch_size == ref.batch_size
+        assert train.dataset.ann_file == ref.dataset.ann_file
+    # PDA: the very step of RANet, or none; CVF: RANet's head or mmpose's
+    pda, = pda_steps(full)
+    cvf = rows['ranet_quickstart_ablation-cvf.py']
+    no_cvf = rows['ranet_quickstart_ablation-pda.py']
+    baseline = rows['ranet_quickstart_baseline.py']
+    assert pda_steps(no_cvf) == [pda] and pda_steps(cvf) == []
+    assert pda_steps(baseline) == []
+    assert plain(cvf.model.head) == plain(full.model.head)
+    assert plain(no_cvf.model.head) == plain(baseline.model.head)
+    assert no_cvf.model.head.type == 'HeatmapHead'
+    assert no_cvf.model.head.deconv_out_channels == (
+        full.model.head.pose_cfg.deconv_out_channels)

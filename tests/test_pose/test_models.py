@@ -169,6 +169,48 @@ def test_cvf_vote_drops_a_deflected_stage():
     assert keep2.all()
 
 
+def test_cvf_refinement_convs_keep_kaiming_init():
+    """HeatmapHead's std-0.001 init must not reach the refinement convs."""
+    torch.manual_seed(0)
+    head = CascadeVotingFusionHead(
+        32,
+        4,
+        num_stages=2,
+        refine_channels=64,
+        deconv_out_channels=None)
+    head.init_weights()
+    first, second, out = head.refine_stages[0]
+    for conv in (first.conv, second.conv):
+        # mmcv's ConvModule: Kaiming normal, fan_out = 64 * 3 * 3
+        assert conv.weight.std().item() == pytest.approx(
+            (2 / (64 * 9))**0.5, rel=0.1)
+    # the heatmap output convs keep mmpose's init
+    for conv in (out, head.final_layer):
+        assert conv.weight.std().item() == pytest.approx(1e-3, rel=0.2)
+
+
+@pytest.mark.parametrize('residual', [True, False])
+def test_cvf_residual_stage_adds_its_correction(residual):
+    """H_s = H_{s-1} + R_s([x, H_{s-1}]) with residual, R_s(...) without."""
+    torch.manual_seed(0)
+    head = CascadeVotingFusionHead(
+        8,
+        3,
+        num_stages=3,
+        refine_channels=4,
+        deconv_out_channels=None,
+        residual=residual)
+    head.eval()
+    last = head.refine_stages[1][-1]  # output conv of stage 3
+    torch.nn.init.zeros_(last.weight)
+    torch.nn.init.constant_(last.bias, 0.25)
+    stages = head.forward_stages((torch.randn(2, 8, 5, 5), ))
+    assert stages.shape == (3, 2, 3, 5, 5)
+    expected = stages[1] + 0.25 if residual else torch.full_like(
+        stages[1], 0.25)
+    torch.testing.assert_close(stages[2], expected)
+
+
 def test_cvf_head_forward_loss_and_predict():
     torch.manual_seed(0)
     codec = dict(

@@ -9,10 +9,20 @@ annotations)::
     <root>/annotations/mpii_val.json     #   joints_vis}], 1-based coords
     <root>/annotations/mpii_gt_val.mat   # headboxes_src (2, 2, N), ...
 
-The persons are built to be confusing in the ways RANet targets: left and
-right limbs have the same colours (symmetric look-alikes), a nearby second
-person overlaps the crop, stray limbs in the target's colours lie around it,
-and blocks occlude joints.  A small LIP-style parsing set of such figures
+The persons are built to be confusing in the ways RANet targets.  All
+clothes, distractors and occluders take their colours from one small
+:data:`PALETTE`, so textures recur across persons as real garments do:
+
+* symmetry: left and right limbs have the same colour, and limbs cross;
+* nearby persons: in 70 % of the images a second person (in the target's
+  clothes half of the time) stands behind the target and overlaps it;
+* similar textures: up to two stray forearms / shins (with hand / foot)
+  in the target's colours lie near its joints, and in 40 % of the images
+  a limb-shaped occluder in a palette colour covers one of its arm or leg
+  joints.
+
+Hands and feet (disks in the skin colour) mark wrists and ankles.  A
+small LIP-style parsing set of such figures
 (``<root>/lip/images/*.jpg`` + ``<root>/lip/segmentations/*.png`` with LIP
 labels) is cut into the PDA part library ``<root>/part_library/`` by the
 same code as ``tools/dataset_converters/ranet_part_library.py``.
@@ -30,11 +40,11 @@ from scipy.io import savemat
 from mmext.quickstart import write_once
 from .part_library import build_part_library
 
-VERSION = 'ranet-quickstart-1'
+VERSION = 'ranet-quickstart-2'
 _MARKER = '.quickstart_version'
 IMAGE_SIZE = 128
-NUM_TRAIN = 320
-NUM_VAL = 96
+NUM_TRAIN = 160
+NUM_VAL = 192
 NUM_LIBRARY_SOURCES = 16
 
 # MPII joint ids
@@ -46,6 +56,11 @@ LIMBS = ((R_ANK, R_KNE, 'leg', 17), (R_KNE, R_HIP, 'leg', 17),
          (R_WRI, R_ELB, 'arm', 15), (R_ELB, R_SHO, 'arm', 15),
          (L_WRI, L_ELB, 'arm', 14), (L_ELB, L_SHO, 'arm', 14))
 LIP_TORSO, LIP_FACE = 5, 13
+#: BGR clothes colours shared by every person, distractor and occluder
+PALETTE = ((40, 40, 200), (200, 60, 40), (40, 170, 60), (40, 200, 220),
+           (170, 50, 170), (230, 230, 230), (60, 60, 60))
+#: Head length (neck to head top) / person height; sets the head box
+HEAD_RATIO = 0.18
 
 
 def _unit(angle: float) -> np.ndarray:
@@ -69,8 +84,8 @@ def sample_pose(rng: np.random.Generator, height: float,
     j[PELVIS] = center + np.array([0, 0.08 * height])
     j[THORAX] = j[PELVIS] + 0.30 * height * up
     j[NECK] = j[THORAX] + 0.06 * height * up
-    j[HEAD] = j[NECK] + 0.15 * height * _unit(np.pi + tilt +
-                                              rng.normal(0, 0.15))
+    j[HEAD] = j[NECK] + HEAD_RATIO * height * _unit(np.pi + tilt +
+                                                    rng.normal(0, 0.15))
     for hip, sho, sign in ((R_HIP, R_SHO, -1), (L_HIP, L_SHO, 1)):
         j[hip] = j[PELVIS] + sign * 0.08 * height * side
         j[sho] = j[THORAX] + sign * 0.11 * height * side
@@ -90,11 +105,54 @@ def sample_pose(rng: np.random.Generator, height: float,
 
 
 def sample_colours(rng: np.random.Generator) -> Dict[str, tuple]:
-    """Clothes colours (BGR) shared by both sides of a person."""
-    return {
-        name: tuple(int(c) for c in rng.integers(30, 230, 3))
-        for name in ('arm', 'leg', 'torso', 'head')
-    }
+    """Clothes colours (BGR, from :data:`PALETTE`), the same both sides.
+
+    The four parts of one person differ, so that an arm in front of the
+    torso stays visible (its joints are labelled, hence must be findable).
+    """
+    names = ('arm', 'leg', 'torso', 'head')
+    picks = rng.choice(len(PALETTE), len(names), replace=False)
+    return {name: PALETTE[i] for name, i in zip(names, picks)}
+
+
+def draw_limb(img: np.ndarray,
+              tip: np.ndarray,
+              base: np.ndarray,
+              colour: tuple,
+              end_colour: Optional[tuple],
+              height: float,
+              label: Optional[np.ndarray] = None,
+              lip: int = 0) -> None:
+    """Draw one limb segment, with a hand or foot beyond ``tip``, in place.
+
+    The hand / foot (a disk in ``end_colour``, skipped when None) makes the
+    wrist or ankle a visible junction, as on a real person, instead of an
+    ambiguous point in the round cap of a stroke.
+
+    Args:
+        img (np.ndarray): (H, W, 3) uint8 BGR image.
+        tip (np.ndarray): (2,) outer joint (wrist / ankle / elbow / knee).
+        base (np.ndarray): (2,) inner joint.
+        colour (tuple): BGR colour of the segment.
+        end_colour (tuple, optional): BGR colour of the hand / foot.
+        height (float): Person height in pixels (sets the widths).
+        label (np.ndarray, optional): (H, W) LIP label map drawn alike.
+        lip (int): LIP label of the limb.
+    """
+    width = max(2, int(round(0.07 * height)))
+    a, b = tuple(np.rint(tip).astype(int)), tuple(np.rint(base).astype(int))
+    cv2.line(img, a, b, colour, width, cv2.LINE_AA)
+    if label is not None:
+        cv2.line(label, a, b, lip, width)
+    if end_colour is None:
+        return
+    direction = tip - base
+    direction = direction / max(np.linalg.norm(direction), 1e-6)
+    radius = max(2, int(round(0.045 * height)))
+    centre = tuple(np.rint(tip + radius * direction).astype(int))
+    cv2.circle(img, centre, radius, end_colour, -1, cv2.LINE_AA)
+    if label is not None:
+        cv2.circle(label, centre, radius, lip, -1)
 
 
 def draw_person(
@@ -105,8 +163,10 @@ def draw_person(
     label: Optional[np.ndarray] = None,
     parts: Tuple[str, ...] = ('leg', 'torso', 'arm', 'head')
 ) -> None:
-    """Draw a stick figure (and its LIP labels into ``label``) in place."""
-    width = max(2, int(round(0.07 * height)))
+    """Draw a stick figure (and its LIP labels into ``label``) in place.
+
+    Hands and feet are in the head's (skin) colour.
+    """
     pts = np.rint(joints).astype(np.int32)
     # back to front: legs, torso, arms, head
     order = ([('leg', limb)
@@ -132,10 +192,10 @@ def draw_person(
                 cv2.circle(label, centre, radius, LIP_FACE, -1)
         else:
             a, b, name, lip = limb
-            cv2.line(img, tuple(pts[a]), tuple(pts[b]), colours[name], width,
-                     cv2.LINE_AA)
-            if label is not None:
-                cv2.line(label, tuple(pts[a]), tuple(pts[b]), lip, width)
+            end = (colours['head'] if a in (R_ANK, L_ANK, R_WRI, L_WRI) else
+                   None)
+            draw_limb(img, joints[a], joints[b], colours[name], end, height,
+                      label, lip)
 
 
 def background(rng: np.random.Generator, size: int) -> np.ndarray:
@@ -161,19 +221,18 @@ def render_sample(rng: np.random.Generator,
         other_colours = colours if rng.random() < 0.5 else sample_colours(rng)
         draw_person(img, other, other_colours, height)
     draw_person(img, joints, colours, height)
-    for _ in range(rng.integers(0, 3)):  # stray look-alike limbs
+    for _ in range(rng.integers(0, 3)):  # stray look-alike forearms / shins
         name = 'arm' if rng.random() < 0.5 else 'leg'
         start = joints[rng.integers(16)] + rng.normal(0, 0.12 * height, 2)
         end = start + 0.2 * height * _unit(rng.uniform(0, 2 * np.pi))
-        cv2.line(img, tuple(np.rint(start).astype(int)),
-                 tuple(np.rint(end).astype(int)), colours[name],
-                 max(2, int(round(0.07 * height))), cv2.LINE_AA)
-    if rng.random() < 0.3:  # an occluding block on a limb joint
-        x, y = joints[rng.choice([R_ELB, L_ELB, R_KNE, L_KNE, R_WRI, L_WRI])]
-        half = rng.uniform(0.04, 0.08) * height
-        cv2.rectangle(img, (int(x - half), int(y - half)),
-                      (int(x + half), int(y + half)),
-                      tuple(int(c) for c in rng.integers(0, 255, 3)), -1)
+        draw_limb(img, end, start, colours[name], colours['head'], height)
+    if rng.random() < 0.4:  # a limb-shaped occluder on a limb joint
+        joint = joints[rng.choice([R_ELB, L_ELB, R_KNE, L_KNE, R_WRI, L_WRI])]
+        direction = 0.12 * height * _unit(rng.uniform(0, 2 * np.pi))
+        cv2.line(img, tuple(np.rint(joint - direction).astype(int)),
+                 tuple(np.rint(joint + direction).astype(int)),
+                 PALETTE[rng.integers(len(PALETTE))],
+                 max(3, int(round(0.1 * height))), cv2.LINE_AA)
     inside = ((joints >= 0) & (joints <= size - 1)).all(axis=1)
     lo, hi = joints.min(0), joints.max(0)
     head_len = np.linalg.norm(joints[HEAD] - joints[NECK])

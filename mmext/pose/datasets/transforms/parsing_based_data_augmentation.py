@@ -23,11 +23,16 @@ class ParsingBasedDataAugmentation(BaseTransform):
 
     * each part is anchored at a joint of the person (``anchor='joint'``)
       or at a random point of its box (``anchor='box'``), shifted by up to
-      ``max_shift`` times the person's box diagonal;
+      ``max_shift`` times the person's diagonal;
     * its size is relative to the body: its diagonal becomes
       ``body_ratio`` (measured in the source image, see
-      :mod:`~mmext.pose.datasets.part_library`) times the person's box
-      diagonal, jittered by ``scale_jitter``;
+      :mod:`~mmext.pose.datasets.part_library`) times the person's
+      diagonal, jittered by ``scale_jitter``.  ``body_ratio`` is relative
+      to the *tight* box of the source person, so the person's diagonal
+      here is that of the tight box of its visible joints (see
+      :meth:`person_diagonal`), not of the dataset's padded square box,
+      which is about 1.4 times larger and would paste every part (and a
+      whole "nearby person") that much too large;
     * it is rotated by up to ``max_rotate`` degrees and mirrored with
       ``flip_prob`` (a left arm becomes a right-looking one);
     * its alpha is eroded and Gaussian-blurred (kernel ``soft_edge`` times
@@ -55,8 +60,8 @@ class ParsingBasedDataAugmentation(BaseTransform):
             names; default all.
         scale_jitter (float): Relative size jitter. Defaults to 0.25.
         max_rotate (float): Largest rotation in degrees. Defaults to 45.
-        max_shift (float): Largest anchor shift as a fraction of the person
-            box diagonal. Defaults to 0.1.
+        max_shift (float): Largest anchor shift as a fraction of the
+            person's diagonal. Defaults to 0.1.
         flip_prob (float): Probability to mirror a part. Defaults to 0.5.
         anchor (str): ``'joint'`` or ``'box'``. Defaults to ``'joint'``.
         soft_edge (float): Blur kernel as a fraction of the part's diagonal
@@ -104,6 +109,26 @@ class ParsingBasedDataAugmentation(BaseTransform):
         self.flip_prob = flip_prob
         self.anchor = anchor
         self.soft_edge = soft_edge
+
+    @staticmethod
+    def person_diagonal(keypoints: np.ndarray, visible: np.ndarray,
+                        bbox: np.ndarray) -> float:
+        """Diagonal of the person, the unit of part sizes and shifts.
+
+        Args:
+            keypoints (np.ndarray): (K, 2) joint coordinates.
+            visible (np.ndarray): (K,) bool, the joints to use.
+            bbox (np.ndarray): (4,) xyxy person box, the fallback when fewer
+                than two joints are visible (its side, which for MPII's
+                square boxes is about the person's height).
+
+        Returns:
+            float: Diagonal of the tight box of the visible joints.
+        """
+        if visible.sum() >= 2:
+            points = keypoints[visible]
+            return float(np.hypot(*(points.max(0) - points.min(0))))
+        return float((bbox[2:] - bbox[:2]).max())
 
     def _anchor(self, keypoints: np.ndarray, visible: np.ndarray,
                 bbox: np.ndarray, diag: float) -> np.ndarray:
@@ -181,7 +206,7 @@ class ParsingBasedDataAugmentation(BaseTransform):
         keypoints = np.asarray(results['keypoints'], dtype=np.float64)[0]
         visible = np.asarray(results['keypoints_visible']).reshape(
             len(keypoints), -1)[:, 0] > 0
-        diag = float(np.hypot(*(bbox[2:] - bbox[:2])))
+        diag = self.person_diagonal(keypoints, visible, bbox)
         touched = []
         for _ in range(
                 np.random.randint(self.num_parts[0], self.num_parts[1] + 1)):

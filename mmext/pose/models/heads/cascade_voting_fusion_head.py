@@ -23,8 +23,13 @@ class CascadeVotingFusionHead(HeatmapHead):
       + final 1x1 conv).  Each further stage refines the previous heatmaps
       from the concatenation of the upsampled features and those heatmaps
       (``refine_num_convs`` 3x3 ConvModules and a 1x1 conv), like CPM's
-      stages.  Every stage is supervised with the same target (``loss``,
-      weighted by ``stage_loss_weights``).
+      stages.  With ``residual`` (ours) a stage predicts a correction
+      added to the previous heatmaps, ``H_s = H_{s-1} + R_s([x, H_{s-1}])``,
+      so that a new stage starts as a copy of the one before it (its output
+      conv is initialised near zero) instead of from zero heatmaps, whose
+      large early losses pull the shared features away from stage 1.
+      Every stage is supervised with the same target (``loss``, weighted
+      by ``stage_loss_weights``).
     * **Voting.** At inference each stage votes for every joint with the
       argmax of its heatmap.  The vote is the per-joint median of these
       locations (robust to a minority of deflected stages).  A stage whose
@@ -49,6 +54,9 @@ class CascadeVotingFusionHead(HeatmapHead):
             standard 64x64 MSRA heatmap codec).
         stage_loss_weights (Sequence[float], optional): Loss weight per
             stage. Defaults to 1 for every stage.
+        residual (bool): Whether a refinement stage adds a correction to
+            the previous heatmaps rather than predicting them anew.
+            Defaults to True.
         **kwargs: Other arguments of :class:`HeatmapHead`
             (``deconv_out_channels``, ``loss``, ``decoder`` ...).
     """
@@ -61,6 +69,7 @@ class CascadeVotingFusionHead(HeatmapHead):
                  refine_num_convs: int = 2,
                  vote_radius: float = 2.,
                  stage_loss_weights: Optional[Sequence[float]] = None,
+                 residual: bool = True,
                  **kwargs) -> None:
         super().__init__(in_channels, out_channels, **kwargs)
         if num_stages < 1:
@@ -74,6 +83,7 @@ class CascadeVotingFusionHead(HeatmapHead):
                              f'values, got {stage_loss_weights}')
         self.num_stages = num_stages
         self.vote_radius = vote_radius
+        self.residual = residual
         self.stage_loss_weights = list(stage_loss_weights)
         feat_channels = self.final_layer.in_channels
         width = refine_channels or feat_channels
@@ -92,6 +102,23 @@ class CascadeVotingFusionHead(HeatmapHead):
             stages.append(nn.Sequential(*layers))
         self.refine_stages = nn.ModuleList(stages)
 
+    def init_weights(self) -> None:
+        """Initialise the weights; the refinement convs keep Kaiming's.
+
+        :class:`HeatmapHead`'s ``init_cfg`` (normal, std 0.001, meant for
+        its deconvolutions and output layer) reaches every ``Conv2d`` of
+        the head, and the refinement :class:`ConvModule` s are not direct
+        children, so their own (Kaiming) initialisation would never run.
+        Each stage's 1x1 output conv keeps the std-0.001 init of mmpose's
+        heatmap output layer (so a residual stage starts near a copy of the
+        previous one).
+        """
+        super().init_weights()
+        for stage in self.refine_stages:
+            for layer in stage:
+                if isinstance(layer, ConvModule):
+                    layer.init_weights()
+
     def forward_stages(self, feats: Tuple[Tensor]) -> Tensor:
         """Heatmaps of every cascade stage.
 
@@ -104,7 +131,8 @@ class CascadeVotingFusionHead(HeatmapHead):
         x = self.conv_layers(self.deconv_layers(feats[-1]))
         heatmaps = [self.final_layer(x)]
         for refine in self.refine_stages:
-            heatmaps.append(refine(torch.cat([x, heatmaps[-1]], dim=1)))
+            update = refine(torch.cat([x, heatmaps[-1]], dim=1))
+            heatmaps.append(heatmaps[-1] + update if self.residual else update)
         return torch.stack(heatmaps)
 
     def vote(self, stage_heatmaps: Tensor) -> Tuple[Tensor, Tensor]:
