@@ -2,7 +2,8 @@
 # width 16) trained from scratch on synthetic WIDER FACE data on 2 CPU cores.
 # The data (48 training and 24 validation images in the official WIDER FACE
 # layout, with the official eval_tools .mat files) is written
-# deterministically on first use by mmext.det.datasets.wider_face_quickstart_data
+# deterministically on first use by
+# mmext.det.datasets.wider_face_quickstart_data
 # and read by WIDERFaceTxtDataset; WIDERFaceMetric reports the official
 # Easy/Medium/Hard AP. Everything else is the ASFD-D0 recipe (Auto-FEM with
 # the found genotype, dual shot, max-in-out, DRMC loss, SSD matching with
@@ -16,7 +17,8 @@ data_root = '{{$MMEXT_QUICKSTART_DIR:data/quickstart}}/asfd/'
 quickstart = dict(
     task='face detection',
     metric='wider_face/hard',
-    prepare='mmext.det.datasets.wider_face_quickstart_data.prepare_quickstart_data',
+    prepare='mmext.det.datasets.wider_face_quickstart_data.'
+    'prepare_quickstart_data',
     compare=['retinanet_mobilenetv2_quickstart_baseline.py'])
 
 width = 16  # 1/4 of ASFD-D0's width, for 2 CPU cores

@@ -9,7 +9,8 @@ _base_ = ['./asfd_d0_quickstart.py']
 quickstart = dict(
     task='face detection',
     metric='wider_face/hard',
-    prepare='mmext.det.datasets.wider_face_quickstart_data.prepare_quickstart_data',
+    prepare='mmext.det.datasets.wider_face_quickstart_data.'
+    'prepare_quickstart_data',
     compare=[])
 
 model = dict(

@@ -2,7 +2,8 @@
 # faces, on 2 CPU cores in about two minutes. The data (200 training
 # identities x 12 images in train.rec/train.idx, 400 pairs of 60 unseen
 # identities in val.bin, 112x112 JPEG) is rendered deterministically on first
-# use by mmext.face.datasets.face_identity_quickstart_data. Differences from the paper recipe,
+# use by mmext.face.datasets.face_identity_quickstart_data. Differences from
+# the paper recipe,
 # all for the tiny scale: 1/8 of the width, 128-d embedding, batch 64,
 # 5 epochs with lr x0.1 at epoch 4, and scale s=32 (with 200 classes s=64
 # converges far slower: 72% vs 89% accuracy after 4 epochs in our runs).
@@ -15,7 +16,8 @@ data_root = '{{$MMEXT_QUICKSTART_DIR:data/quickstart}}/curricularface/'
 quickstart = dict(
     task='face recognition',
     metric='verification/val/accuracy',
-    prepare='mmext.face.datasets.face_identity_quickstart_data.prepare_quickstart_data',
+    prepare='mmext.face.datasets.face_identity_quickstart_data.'
+    'prepare_quickstart_data',
     compare=['arcface_ir18_quickstart_baseline.py'])
 
 model = dict(

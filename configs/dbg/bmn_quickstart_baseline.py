@@ -11,7 +11,8 @@ data_root = '{{$MMEXT_QUICKSTART_DIR:data/quickstart}}/dbg/'
 quickstart = dict(
     task='temporal action proposals',
     metric='auc',
-    prepare='mmext.action.datasets.dbg_quickstart_data.prepare_quickstart_data')
+    prepare='mmext.action.datasets.dbg_quickstart_data.'
+    'prepare_quickstart_data')
 
 feature_root = data_root + 'activitynet_feature_cuhk/csv_mean_100/'
 model = dict(hidden_dim_1d=16, hidden_dim_2d=16, hidden_dim_3d=16)

@@ -3,7 +3,8 @@
 # data (bmn_quickstart_baseline.py). The data (64 training and 24 validation
 # videos, csv_mean_100 CSVs of 200 "RGB" + 200 "flow" channels and
 # mmaction2's anet_anno_*.json) is written deterministically on first use by
-# mmext.action.datasets.dbg_quickstart_data and read by mmaction2's own dataset,
+# mmext.action.datasets.dbg_quickstart_data and read by mmaction2's own
+# dataset,
 # loading, label and AR@AN code. Everything else follows the paper recipe
 # (losses, labels, PFG, soft-NMS, Adam with a 10x step, per-part weight
 # decay) at a small scale.
@@ -13,7 +14,8 @@ data_root = '{{$MMEXT_QUICKSTART_DIR:data/quickstart}}/dbg/'
 quickstart = dict(
     task='temporal action proposals',
     metric='auc',
-    prepare='mmext.action.datasets.dbg_quickstart_data.prepare_quickstart_data',
+    prepare='mmext.action.datasets.dbg_quickstart_data.'
+    'prepare_quickstart_data',
     compare=['bmn_quickstart_baseline.py'])
 
 feature_root = data_root + 'activitynet_feature_cuhk/csv_mean_100/'
