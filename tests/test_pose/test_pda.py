@@ -86,9 +86,9 @@ def test_pda_changes_only_pasted_pixels_and_keeps_labels(library):
         np.testing.assert_array_equal(input_img, original['img'])
 
 
-def test_pda_blends_part_colour_with_soft_edge(library):
-    """One unrotated arm disk at the visible joint (50, 60)."""
-    pda = ParsingBasedDataAugmentation(
+def one_unjittered_arm(library):
+    """PDA pasting exactly one left arm, unscaled, unrotated, unshifted."""
+    return ParsingBasedDataAugmentation(
         library,
         prob=1.,
         num_parts=(1, 1),
@@ -97,6 +97,11 @@ def test_pda_blends_part_colour_with_soft_edge(library):
         max_rotate=0.,
         max_shift=0.,
         flip_prob=0.)
+
+
+def test_pda_blends_part_colour_with_soft_edge(library):
+    """One unrotated arm disk at the visible joint (50, 60)."""
+    pda = one_unjittered_arm(library)
     data = sample()
     data['keypoints_visible'] = np.array([[1., 0., 0.]])
     np.random.seed(1)
@@ -121,15 +126,7 @@ def test_pda_sizes_parts_by_the_tight_box_of_the_visible_joints(library):
     20 * sqrt(2); the padded dataset box (60 x 90) must not be the unit.
     The arm disk is a square crop, so its pasted side is diagonal / sqrt 2.
     """
-    pda = ParsingBasedDataAugmentation(
-        library,
-        prob=1.,
-        num_parts=(1, 1),
-        part_names=['left_arm'],
-        scale_jitter=0.,
-        max_rotate=0.,
-        max_shift=0.,
-        flip_prob=0.)
+    pda = one_unjittered_arm(library)
     data = sample()
     assert pda.person_diagonal(data['keypoints'][0],
                                data['keypoints_visible'][0] > 0,
