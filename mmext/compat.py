@@ -36,6 +36,7 @@ import importlib.util
 import inspect
 import os
 import pickle
+import re
 import sys
 from typing import Any, Callable, Dict, Iterator, List, Optional
 
@@ -289,10 +290,47 @@ _TRUSTED_FILES: set = set()
 def trust_checkpoint(filename: str) -> None:
     """Load ``filename`` like a resumed checkpoint of the user's own run.
 
-    ``tools/test.py`` calls it for the checkpoint named on its command line:
-    an mmengine training checkpoint holds ``HistoryBuffer`` objects.
+    ``tools/test.py`` calls it for a checkpoint of the config's work dir
+    (:func:`is_run_checkpoint`): an mmengine training checkpoint holds
+    ``HistoryBuffer`` objects.  Trusted files get the globals of
+    :func:`resume_safe_globals`, which build data and no callable.
     """
     _TRUSTED_FILES.add(os.path.realpath(filename))
+
+
+#: Names mmengine's ``CheckpointHook`` gives the checkpoints it writes.
+_RUN_CHECKPOINT_NAME = re.compile(r'(epoch|iter)_\d+\.pth|best_.+\.pth')
+
+
+def is_run_checkpoint(filename: str, work_dir: str) -> bool:
+    """Whether mmengine wrote ``filename`` as a checkpoint of ``work_dir``.
+
+    True for the file that ``work_dir/last_checkpoint`` names, and for a
+    file directly inside ``work_dir`` named as mmengine's ``CheckpointHook``
+    names them (``epoch_N.pth``, ``iter_N.pth``, ``best_*.pth``).  Paths are
+    compared after resolving links, so a link in the work dir to a file
+    elsewhere does not count.
+
+    Args:
+        filename: The checkpoint.
+        work_dir: The run's work directory.
+
+    Returns:
+        bool: Whether the file is the run's own checkpoint.
+    """
+    if not isinstance(filename, (str, os.PathLike)) or not (
+            os.path.isfile(filename) and os.path.isdir(work_dir)):
+        return False
+    real = os.path.realpath(filename)
+    pointer = os.path.join(work_dir, 'last_checkpoint')
+    if os.path.isfile(pointer):
+        with open(pointer) as f:
+            named = f.read().strip()
+        if named and os.path.realpath(named) == real:
+            return True
+    return (os.path.dirname(real) == os.path.realpath(work_dir)
+            and _RUN_CHECKPOINT_NAME.fullmatch(os.path.basename(real))
+            is not None)
 
 
 def _is_trusted(filename) -> bool:
@@ -312,6 +350,11 @@ def resuming() -> Iterator[None]:
         yield
     finally:
         _RESUMING.reset(token)
+
+
+def is_resuming() -> bool:
+    """Whether the code runs inside :func:`resuming` (``Runner.resume``)."""
+    return _RESUMING.get()
 
 
 def checkpoint_safe_globals(filename=None) -> list:

@@ -104,8 +104,17 @@ def metric_of(config: str, key: str, metrics: dict) -> float:
 
 def test_checkpoint(config: str, checkpoint: str, metric: str,
                     work_dir: str, env: dict, options: List[str]) -> float:
-    """``tools/test.py`` on ``checkpoint``; the value of ``metric``."""
+    """``tools/test.py`` on ``checkpoint``; the value of ``metric``.
+
+    The checkpoint was just written by this script into a fresh work dir,
+    so it is trusted like a resumed one (``MMEXT_TRUSTED_CHECKPOINTS``):
+    ``tools/test.py`` alone trusts only checkpoints of ``--work-dir``, and
+    the results go to ``work_dir/test``.
+    """
     test_dir = osp.join(work_dir, 'test')
+    trusted = [checkpoint, env.get('MMEXT_TRUSTED_CHECKPOINTS', '')]
+    env = dict(env, MMEXT_TRUSTED_CHECKPOINTS=os.pathsep.join(
+        p for p in trusted if p))
     run([
         sys.executable,
         osp.join(TOOLS, 'test.py'), config, checkpoint, '--work-dir',

@@ -5,7 +5,8 @@ import os
 import os.path as osp
 
 import mmext  # noqa: F401  applies mmext.compat before mmengine is used
-from mmext.compat import trust_checkpoint
+from mmext.compat import (TRUSTED_CHECKPOINTS_ENV, is_run_checkpoint,
+                          trust_checkpoint)
 from mmext.quickstart import prepare_data
 from mmengine.config import Config, DictAction
 from mmengine.evaluator import DumpResults
@@ -45,21 +46,50 @@ def parse_args():
     return args
 
 
+def trust_run_checkpoint(checkpoint: str, work_dirs: list) -> bool:
+    """Trust ``checkpoint`` only if it is a checkpoint of one of the work
+    dirs (mmengine's ``last_checkpoint`` or ``epoch_N.pth`` ... there).
+
+    Any other file is loaded as external weights: tensors and numpy objects
+    only, unless the user lists it in ``MMEXT_TRUSTED_CHECKPOINTS``.
+    """
+    for work_dir in work_dirs:
+        if is_run_checkpoint(checkpoint, work_dir):
+            trust_checkpoint(checkpoint)
+            print(f'tools/test.py: {checkpoint} is a checkpoint of the run in '
+                  f'{work_dir}: loaded as the run\'s own')
+            return True
+    print(f'tools/test.py: {checkpoint} is not a checkpoint of the work dir '
+          f'({", ".join(work_dirs)}): loaded as external weights (tensors '
+          'and numpy objects only). If it is a training checkpoint of '
+          f'yours, list it in {TRUSTED_CHECKPOINTS_ENV}.')
+    return False
+
+
 def main():
     args = parse_args()
     cfg = Config.fromfile(args.config)
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    # The training run's work dir (config or default); --work-dir, where
+    # the results go, counts too, and so does the run folder holding it
+    # (``--work-dir W/test``) when mmengine's last_checkpoint marks it.
+    work_dirs = [
+        cfg.get('work_dir', None)
+        or osp.join('./work_dirs',
+                    osp.splitext(osp.basename(args.config))[0])
+    ]
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+        work_dirs.append(args.work_dir)
+        parent = osp.dirname(osp.abspath(args.work_dir))
+        if osp.isfile(osp.join(parent, 'last_checkpoint')):
+            work_dirs.append(parent)
+    else:
+        cfg.work_dir = work_dirs[0]
     cfg.load_from = args.checkpoint
-    # The checkpoint to evaluate is an mmengine training checkpoint named by
-    # the user: load it like a resumed one (weights_only stays on).
-    trust_checkpoint(args.checkpoint)
+    trust_run_checkpoint(args.checkpoint, work_dirs)
 
     if args.tta:
         for key in ('tta_model', 'tta_pipeline'):

@@ -69,4 +69,10 @@ train_pipeline = [
     dict(type='GenerateTarget', encoder=codec),
     dict(type='PackPoseInputs')
 ]
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+train_dataloader = dict(
+    dataset=dict(type='MpiiJsonDataset', pipeline=train_pipeline))
+
+# mmpose's MPII reader with every annotation entry checked first (same data;
+# a missing key or a wrong joint count is an error naming file and entry)
+val_dataloader = dict(dataset=dict(type='MpiiJsonDataset'))
+test_dataloader = val_dataloader

@@ -248,3 +248,39 @@ def test_crop_names_the_feature_file_on_mismatch(thumos):
     dataset = window_dataset(thumos, test_mode=True)
     with pytest.raises(ValueError, match=r'video_a\.csv: 300 snippets'):
         dataset[len(dataset) - 2]
+
+
+def test_segments_outside_the_video_truncated_json_and_short_csv_rows(
+        tmp_path):
+    """Each error names the file and the video, or the line."""
+    ann = str(tmp_path / 'anno.json')
+    info = dict(duration_second=10., duration_frame=250, feature_frame=240,
+                fps=25., annotations=[dict(segment=[1., 2.], label='a')])
+    init_default_scope('mmaction')
+
+    def build(**kwargs):
+        return DATASETS.build(
+            dict(type='ResampledActivityNetDataset', ann_file=ann,
+                 data_prefix=dict(video=str(tmp_path)), **kwargs))
+
+    for segment in ([-0.5, 2.], [8., 10.5]):
+        write_annotations(ann, {'v_out': dict(
+            info, annotations=[dict(segment=segment, label='a')])})
+        with pytest.raises(ValueError,
+                           match=r"anno.json: video 'v_out': segment .* "
+                           r'outside the video \(0 to 10.0 s\)'):
+            build(pipeline=[])
+    write_annotations(ann, {'v_ok': info})
+    with open(ann) as f:
+        text = f.read()
+    with open(ann, 'w') as f:
+        f.write(text[:len(text) // 2])
+    with pytest.raises(ValueError, match=r'anno.json:\d+: not valid JSON'):
+        build(pipeline=[])
+    write_annotations(ann, {'v_ok': info})
+    with open(tmp_path / 'v_ok.csv', 'w') as f:
+        f.write('f0,f1,f2\n1,2,3\n4,5\n7,8,9\n')
+    dataset = build(pipeline=[dict(type='LoadLocalizationFeature')])
+    with pytest.raises(ValueError,
+                       match=r"video 'v_ok' \(.*v_ok.csv\): .*row 2"):
+        dataset[0]

@@ -185,6 +185,11 @@ def test_dataset_reads_one_fold_or_all(tmp_path):
     (FOLD_1.replace('  1\n2002', '\n2002'), 3, 'major_axis_radius'),
     (FOLD_1.replace('\n2\n', '\n3\n'), 8, 'announces 3 faces'),
     (FOLD_1.replace('2002/08/26/big/img_265', 'a b'), 4, 'image path'),
+    (FOLD_1.replace('123.583300 85.549500', '-123.583300 85.549500'), 3,
+     'positive major and minor'),
+    (FOLD_1.replace('41.936870 27.064477', '41.936870 0'), 7,
+     'positive major and minor'),
+    (FOLD_1.replace('123.583300', 'inf'), 3, 'finite values'),
 ])
 def test_malformed_ellipse_lists_name_file_and_line(tmp_path, text, line,
                                                     message):

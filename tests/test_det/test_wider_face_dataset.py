@@ -115,6 +115,15 @@ def test_test_file_list(tmp_path):
     ({
         9: '9'
     }, 13, 'announces 9 faces'),
+    ({
+        4: '120 30 -20 25 0 0 0 0 0 0'
+    }, 5, 'width and height of at least 0'),
+    ({
+        3: '331 126 3 -3 0 0 0 1 0 0'
+    }, 4, 'width and height of at least 0'),
+    ({
+        3: '331 126 nan 3 0 0 0 1 0 0'
+    }, 4, 'a finite box'),
 ])
 def test_malformed_lines_name_file_and_line(tmp_path, lines, line_no, message):
     text = BBX_GT.splitlines()

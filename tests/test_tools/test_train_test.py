@@ -3,12 +3,15 @@ import glob
 import json
 import os
 import os.path as osp
+import shutil
 import subprocess
 import sys
 
 import pytest
 import torch
 
+from mmext.compat import TRUSTED_CHECKPOINTS_ENV
+from tests.test_compat import _crafted_checkpoints
 from tests.tool_runner import ROOT, run_tool
 
 TOY = osp.join(ROOT, 'tests', 'data', 'configs', 'toy_mmext.py')
@@ -29,11 +32,13 @@ def test_train_then_test_then_resume(tmp_path):
     assert 'Epoch(train) [3][8/8]' in log
     assert 'Epoch(train) [1]' not in log
 
-    test_dir = osp.join(work, 'test')
+    # A checkpoint of the work dir is the run's own (it holds mmengine's
+    # HistoryBuffer objects); the results go to a timestamped sub-folder.
     out = osp.join(work, 'preds.pkl')
-    run_tool('tools/test.py', TOY, osp.join(work, 'epoch_3.pth'), '--work-dir',
-             test_dir, '--out', out)
-    metrics_file = sorted(glob.glob(osp.join(test_dir, '*', '*.json')))[-1]
+    log = run_tool('tools/test.py', TOY, osp.join(work, 'epoch_3.pth'),
+                   '--work-dir', work, '--out', out)
+    assert "loaded as the run's own" in log
+    metrics_file = sorted(glob.glob(osp.join(work, '*', '*.json')))[-1]
     metrics = json.loads(open(metrics_file).read().strip().splitlines()[-1])
     assert metrics['mse'] < 1.0  # y = 3 x0 - 2 x1 + 1 is learnt
     assert osp.isfile(out)
@@ -112,3 +117,71 @@ def test_training_anew_over_an_earlier_run_is_refused(tmp_path):
     log = run_tool('tools/train.py', TOY, '--work-dir', work, '--force',
                    *one_epoch)
     assert 'Epoch(train) [1][8/8]' in log
+
+
+def _refused(*args, env=None):
+    """Run a tool that must fail; its output."""
+    env = dict(os.environ if env is None else env, PYTHONPATH=ROOT)
+    proc = subprocess.run([sys.executable, *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode != 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    return proc.stdout + proc.stderr
+
+
+def test_checkpoints_outside_the_work_dir_are_external_weights(tmp_path):
+    """tools/test.py trusts only the work dir's checkpoints."""
+    work = str(tmp_path / 'toy')
+    run_tool('tools/train.py', TOY, '--work-dir', work, '--cfg-options',
+             'train_cfg.max_epochs=1')
+    # Results in a sub-folder of the run (tools/quickstart.py, READMEs).
+    log = run_tool('tools/test.py', TOY, osp.join(work, 'epoch_1.pth'),
+                   '--work-dir', osp.join(work, 'test'))
+    assert "loaded as the run's own" in log
+    elsewhere = str(tmp_path / 'downloaded.pth')
+    shutil.copy(osp.join(work, 'epoch_1.pth'), elsewhere)
+    log = _refused('tools/test.py', TOY, elsewhere, '--work-dir',
+                   str(tmp_path / 'results'))
+    assert 'loaded as external weights' in log
+    assert 'HistoryBuffer' in log and TRUSTED_CHECKPOINTS_ENV in log
+    # The user's opt-in, as tools/quickstart.py gives it for its own runs.
+    env = dict(os.environ, **{TRUSTED_CHECKPOINTS_ENV: elsewhere})
+    run_tool('tools/test.py', TOY, elsewhere, '--work-dir',
+             str(tmp_path / 'results'), env=env)
+    # A link in the work dir to a file elsewhere is not the run's own.
+    os.symlink(elsewhere, osp.join(work, 'epoch_9.pth'))
+    log = _refused('tools/test.py', TOY, osp.join(work, 'epoch_9.pth'),
+                   '--work-dir', work)
+    assert 'loaded as external weights' in log
+
+
+def test_crafted_checkpoint_is_refused_by_every_tool_route(tmp_path):
+    """getattr + _rebuild_from_type_v2 -> exec runs on no route."""
+    marker, files = _crafted_checkpoints(tmp_path)
+    evil = str(files['exec'])
+    work = str(tmp_path / 'work')
+    one_epoch = 'train_cfg.max_epochs=1'
+    # load_from: external weights.
+    log = _refused('tools/train.py', TOY, '--work-dir', work, '--cfg-options',
+                   one_epoch, f'load_from={evil}')
+    assert 'Refused to load checkpoint' in log and 'getattr' in log
+    # --resume CKPT.
+    log = _refused('tools/train.py', TOY, '--work-dir', work, '--resume',
+                   evil, '--cfg-options', one_epoch)
+    assert 'refused getattr' in log or 'Unsupported global' in log
+    # --resume from the work dir, and tools/test.py on a crafted file that
+    # sits in the work dir under mmengine's names: the run's own rule
+    # (HistoryBuffer statistics only) still refuses it.
+    os.makedirs(work, exist_ok=True)
+    inside = osp.join(work, 'epoch_1.pth')
+    shutil.copy(evil, inside)
+    with open(osp.join(work, 'last_checkpoint'), 'w') as f:
+        f.write(inside)
+    log = _refused('tools/train.py', TOY, '--work-dir', work, '--resume')
+    assert 'refused getattr' in log
+    log = _refused('tools/test.py', TOY, inside, '--work-dir', work)
+    assert "loaded as the run's own" in log and 'refused getattr' in log
+    # tools/test.py on the file where it was downloaded.
+    log = _refused('tools/test.py', TOY, evil, '--work-dir', work)
+    assert 'loaded as external weights' in log
+    assert 'Refused to load checkpoint' in log
+    assert not marker.exists()

@@ -1,4 +1,5 @@
 """mmaction2's ActivityNetDataset with DBG's training-set resampling."""
+import json
 from typing import List, Optional
 
 from mmaction.datasets import ActivityNetDataset
@@ -50,7 +51,12 @@ class ResampledActivityNetDataset(ActivityNetDataset):
 
     def load_data_list(self) -> List[dict]:
         """Load and validate the annotations."""
-        data_list = super().load_data_list()
+        try:
+            data_list = super().load_data_list()
+        except json.JSONDecodeError as err:
+            raise ValueError(
+                f'{self.ann_file}:{err.lineno}: not valid JSON ({err.msg}, '
+                f'column {err.colno})') from None
         for info in data_list:
             where = f'{self.ann_file}: video {info["video_name"]!r}'
             missing = [k for k in _REQUIRED_KEYS if k not in info]
@@ -66,7 +72,22 @@ class ResampledActivityNetDataset(ActivityNetDataset):
                         f'{where}: annotation {ann!r} is not '
                         '{"segment": [start, end], "label": ...} with '
                         'start <= end')
+                if segment[0] < 0 or segment[1] > info['duration_second']:
+                    raise ValueError(
+                        f'{where}: segment {segment} lies outside the '
+                        f'video (0 to {info["duration_second"]} s)')
         return data_list
+
+    def prepare_data(self, idx: int):
+        """The pipeline's output; its errors name the video and its
+        feature file (numpy's csv reader names only the row)."""
+        try:
+            return super().prepare_data(idx)
+        except ValueError as err:
+            info = self.get_data_info(idx)
+            raise ValueError(
+                f'video {info["video_name"]!r} ({info["feature_path"]}): '
+                f'{err}') from err
 
     def mean_relative_length(self, info: dict) -> float:
         """Mean ground-truth length over the featured video length.

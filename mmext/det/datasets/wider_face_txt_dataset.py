@@ -100,6 +100,16 @@ def parse_wider_face_bbx_gt(path: str,
                 raise _error(path, line_no,
                              f'not a number in {row!r}') from None
         faces = np.array(values, dtype=np.float64)
+    # The official release has zero-size faces (ignore-flagged below) but
+    # no negative sizes; the official evaluation would silently never match
+    # one, so it is an error here.
+    bad = np.flatnonzero((faces[:, 2:4] < 0).any(1)
+                         | ~np.isfinite(faces[:, :4]).all(1))
+    if len(bad):
+        line_no = [k + 1 for b, e in spans for k in range(b, e)][bad[0]]
+        raise _error(
+            path, line_no, 'a face needs a finite box with a width and '
+            f'height of at least 0, got {lines[line_no - 1]!r}')
     offsets = np.cumsum([0] + [e - b for b, e in spans])
     return images, [
         faces[offsets[k]:offsets[k + 1]] for k in range(len(images))
@@ -132,7 +142,9 @@ class WIDERFaceTxtDataset(BaseDetDataset):
     A face ``x1 y1 w h`` becomes ``bbox = [x1, y1, x1 + w, y1 + h]`` with
     label 0.  Faces are never dropped; ``ignore_flag = 1`` marks those
     flagged ``invalid`` by the annotators (when ``ignore_invalid``), those
-    with ``w <= 0`` or ``h <= 0``, and those whose width or height is below
+    with ``w == 0`` or ``h == 0`` (the official release has such faces; a
+    negative or non-finite size is an error naming the file and line), and
+    those whose width or height is below
     ``filter_cfg['bbox_min_size']`` (as mmdet's ``XMLDataset``).  Each
     instance also keeps the annotation attributes ``blur``, ``expression``,
     ``illumination``, ``invalid``, ``occlusion`` and ``pose``.  With

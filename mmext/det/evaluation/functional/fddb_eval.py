@@ -289,6 +289,12 @@ def parse_fddb_ellipse_list(path: str,
                     f'{path}:{i + 3 + k}: expected "major_axis_radius '
                     'minor_axis_radius angle center_x center_y 1", got '
                     f'{row!r}')
+            if not (np.isfinite(values).all() and values[0] > 0
+                    and values[1] > 0):
+                raise ValueError(
+                    f'{path}:{i + 3 + k}: an ellipse needs finite values '
+                    'and positive major and minor axis radii, got '
+                    f'{row!r}')
             ellipses.append(values[:5])
         images.append((name, np.array(ellipses,
                                       dtype=np.float64).reshape(-1, 5)))
