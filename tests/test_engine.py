@@ -4,7 +4,6 @@ import os.path as osp
 import random
 
 import numpy as np
-import pytest
 import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
@@ -13,12 +12,6 @@ import mmext.engine  # noqa: F401  registers RNGStateHook
 from mmext.engine.rng_state_hook import get_rng_state, set_rng_state
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-QUICKSTARTS = [
-    'dbg/dbg_quickstart.py', 'dbg/bmn_quickstart_baseline.py',
-    'asfd/asfd_d0_quickstart.py',
-    'curricularface/curricularface_ir18_quickstart.py',
-    'ranet/ranet_quickstart.py', 'teinet/teinet_r18_quickstart.py'
-]
 
 
 def _draws():
@@ -66,10 +59,3 @@ def test_mid_epoch_resume_says_what_happens(tmp_path):
         in text
     assert 'those 4 batches are trained twice' in text
     assert 'restored the Python, numpy and torch random states' in text
-
-
-@pytest.mark.parametrize('config', QUICKSTARTS)
-def test_quickstart_configs_keep_the_random_states(config):
-    cfg = Config.fromfile(osp.join(ROOT, 'configs', config))
-    assert 'mmext.engine' in cfg.custom_imports['imports']
-    assert 'RNGStateHook' in [h['type'] for h in cfg.custom_hooks]

@@ -77,9 +77,3 @@ default_hooks = dict(
         type='CheckpointHook', interval=max_epochs, max_keep_ckpts=1))
 work_dir = './work_dirs/asfd_d0_quickstart'
 randomness = dict(seed=0)
-
-# mmext.engine: RNGStateHook keeps the random states in the checkpoints,
-# so that `tools/train.py --resume` continues exactly (docs/reliability.md)
-custom_imports = dict(
-    imports=['mmext.det', 'mmext.engine'], allow_failed_imports=False)
-custom_hooks = [dict(type='RNGStateHook')]

@@ -10,6 +10,7 @@
 # The rest is the paper's: m=0.5, t momentum 0.99, SGD lr 0.1 momentum 0.9,
 # wd 5e-4 (none on BN), flip-summed embeddings, 10-fold verification.
 _base_ = ['mmpretrain::_base_/default_runtime.py']
+custom_imports = dict(imports=['mmext.face'], allow_failed_imports=False)
 
 data_root = '{{$MMEXT_QUICKSTART_DIR:data/quickstart}}/curricularface/'
 quickstart = dict(
@@ -91,9 +92,3 @@ default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
     checkpoint=dict(type='CheckpointHook', interval=5, max_keep_ckpts=1))
 randomness = dict(seed=0)
-
-# mmext.engine: RNGStateHook keeps the random states in the checkpoints,
-# so that `tools/train.py --resume` continues exactly (docs/reliability.md)
-custom_imports = dict(
-    imports=['mmext.face', 'mmext.engine'], allow_failed_imports=False)
-custom_hooks = [dict(type='RNGStateHook')]

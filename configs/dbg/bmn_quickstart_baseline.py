@@ -4,6 +4,7 @@
 _base_ = [
     'mmaction::localization/bmn/bmn_2xb8-400x100-9e_activitynet-feature.py'
 ]
+custom_imports = dict(imports=['mmext.action'], allow_failed_imports=False)
 default_scope = 'mmaction'
 
 data_root = '{{$MMEXT_QUICKSTART_DIR:data/quickstart}}/dbg/'
@@ -52,9 +53,3 @@ test_evaluator = dict(
     dump_config=dict(out=f'{work_dir}/results.json', output_format='json'))
 val_evaluator = test_evaluator
 randomness = dict(seed=0)
-
-# mmext.engine: RNGStateHook keeps the random states in the checkpoints,
-# so that `tools/train.py --resume` continues exactly (docs/reliability.md)
-custom_imports = dict(
-    imports=['mmext.action', 'mmext.engine'], allow_failed_imports=False)
-custom_hooks = [dict(type='RNGStateHook')]

@@ -67,9 +67,3 @@ test_evaluator = dict(
     dump_config=dict(out=f'{work_dir}/results.json', output_format='json'))
 val_evaluator = test_evaluator
 randomness = dict(seed=0)
-
-# mmext.engine: RNGStateHook keeps the random states in the checkpoints,
-# so that `tools/train.py --resume` continues exactly (docs/reliability.md)
-custom_imports = dict(
-    imports=['mmext.action', 'mmext.engine'], allow_failed_imports=False)
-custom_hooks = [dict(type='RNGStateHook')]

@@ -117,9 +117,3 @@ default_hooks = dict(
     checkpoint=dict(interval=max_epochs, max_keep_ckpts=1, save_best=None))
 work_dir = './work_dirs/ranet_quickstart'
 randomness = dict(seed=0)
-
-# mmext.engine: RNGStateHook keeps the random states in the checkpoints,
-# so that `tools/train.py --resume` continues exactly (docs/reliability.md)
-custom_imports = dict(
-    imports=['mmext.pose', 'mmext.engine'], allow_failed_imports=False)
-custom_hooks = [dict(type='SyncBuffersHook'), dict(type='RNGStateHook')]

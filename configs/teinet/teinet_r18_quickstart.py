@@ -6,6 +6,8 @@
 # trains TSN with the same ResNet-18 the same way.
 _base_ = 'mmaction::_base_/default_runtime.py'
 
+custom_imports = dict(imports=['mmext.action'], allow_failed_imports=False)
+
 data_root = '{{$MMEXT_QUICKSTART_DIR:data/quickstart}}/teinet/'
 quickstart = dict(
     task='action recognition',
@@ -105,9 +107,3 @@ default_hooks = dict(
     logger=dict(interval=6),
     checkpoint=dict(interval=max_epochs, max_keep_ckpts=1))
 randomness = dict(seed=0, deterministic=False)
-
-# mmext.engine: RNGStateHook keeps the random states in the checkpoints,
-# so that `tools/train.py --resume` continues exactly (docs/reliability.md)
-custom_imports = dict(
-    imports=['mmext.action', 'mmext.engine'], allow_failed_imports=False)
-custom_hooks = [dict(type='RNGStateHook')]

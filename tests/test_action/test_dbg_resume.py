@@ -13,7 +13,7 @@ import pytest
 
 from tests.tool_runner import ROOT, run_tool
 
-CONFIG = osp.join(ROOT, 'configs', 'dbg', 'dbg_quickstart.py')
+QUICKSTART = osp.join(ROOT, 'configs', 'dbg', 'dbg_quickstart.py')
 EPOCHS = 4
 #: Logged values that depend on the data, the model and the random draws.
 NOT_COMPARED = {'time', 'data_time', 'eta', 'memory'}
@@ -27,9 +27,21 @@ def _env(tmp_path):
     return env
 
 
-def _args(work):
+def _config(tmp_path):
+    """The DBG quickstart with RNGStateHook added, as docs/reliability.md
+    tells users to add it."""
+    path = tmp_path / 'dbg_quickstart_rng.py'
+    path.write_text(
+        f'_base_ = [{QUICKSTART!r}]\n'
+        "custom_imports = dict(imports=['mmext.action', 'mmext.engine'], "
+        'allow_failed_imports=False)\n'
+        "custom_hooks = [dict(type='RNGStateHook')]\n")
+    return str(path)
+
+
+def _args(work, config):
     return [
-        'tools/train.py', CONFIG, '--work-dir', work, '--deterministic',
+        'tools/train.py', config, '--work-dir', work, '--deterministic',
         '--cfg-options', f'train_cfg.max_epochs={EPOCHS}',
         f'param_scheduler.0.end={EPOCHS}', 'param_scheduler.0.milestones=[3]',
         'default_hooks.checkpoint.interval=1',
@@ -58,13 +70,14 @@ def _scalars(work):
 @pytest.mark.e2e
 def test_killed_and_resumed_run_logs_the_uninterrupted_losses(tmp_path):
     env = _env(tmp_path)
+    config = _config(tmp_path)
     full = str(tmp_path / 'full')
-    run_tool(*_args(full), env=env)
+    run_tool(*_args(full, config), env=env)
     (expected, ) = _scalars(full).values()
     assert len(expected) == EPOCHS * 4  # 32 videos, batch 8
 
     work = str(tmp_path / 'killed')
-    proc = subprocess.Popen([sys.executable, *_args(work)], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, *_args(work, config)], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     pointer = osp.join(work, 'last_checkpoint')
@@ -79,7 +92,7 @@ def test_killed_and_resumed_run_logs_the_uninterrupted_losses(tmp_path):
     proc.wait()
     assert not osp.isfile(osp.join(work, f'epoch_{EPOCHS}.pth'))
 
-    log = run_tool(*_args(work), '--resume', env=env)
+    log = run_tool(*_args(work, config), '--resume', env=env)
     assert 'restored the Python, numpy and torch random states' in log
     resumed_epoch = int(log.split('resumed epoch: ')[1].split(',')[0])
     assert 2 <= resumed_epoch < EPOCHS
