@@ -1,1 +1,4 @@
 """Hooks, loops and optimizer wrappers."""
+from .hooks import EnhanceVisualizationHook
+
+__all__ = ['EnhanceVisualizationHook']

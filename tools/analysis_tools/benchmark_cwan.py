@@ -1,0 +1,121 @@
+"""Time CWAN against its same-size RGB baseline, and our Lab conversion
+against OpenCV's, in one run.
+
+    python tools/analysis_tools/benchmark_cwan.py [--device cpu|cuda]
+        [--repeats N] [--threads 1] [--size 400 600]
+
+- inference: ``forward`` (mode 'tensor') of CWAN (the LOL-v1 config:
+  luma / Lab split, CWAN_L + CWAN_AB, Lab -> RGB) and of the RGB residual
+  CNN of the same size (rgbnet_1xb16_lol-v1-128x128.py), untrained
+  weights, one 600x400 image (LOL's size); the ratio CWAN / RGB is the
+  cost of the Lab split (the issue's target: at most 1.25);
+- colour: our RGB -> Lab -> RGB round trip (torch, float32) against
+  OpenCV's float ``cvtColor`` RGB2Lab + Lab2RGB on the same image, with
+  the largest difference of the two round trips' results from the
+  input.
+
+No upstream low-light model exists to compare with (mmagic has none).
+"""
+import argparse
+import os.path as osp
+import time
+import warnings
+from typing import Callable
+
+import cv2
+import numpy as np
+import torch
+from mmengine.config import Config
+
+import mmext.enhance  # noqa: F401  registers the enhance modules
+from mmext.enhance.models.utils import lab_to_rgb, rgb_to_lab
+from mmext.registry import MODELS
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CONFIGS = osp.join(ROOT, 'configs', 'cwan')
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument(
+        '--repeats', type=int, default=5,
+        help='timed runs per measurement (after a warm-up); the median')
+    parser.add_argument(
+        '--threads', type=int, default=1, help='torch / OpenCV threads')
+    parser.add_argument(
+        '--size', type=int, nargs=2, default=(400, 600), help='H W')
+    return parser.parse_args()
+
+
+def timeit(fn: Callable, repeats: int, device: torch.device) -> float:
+    """Median seconds of ``fn()`` over ``repeats`` runs after a warm-up."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        if device.type == 'cuda':
+            torch.cuda.synchronize(device)
+        start = time.perf_counter()
+        fn()
+        if device.type == 'cuda':
+            torch.cuda.synchronize(device)
+        times.append(time.perf_counter() - start)
+    return sorted(times)[len(times) // 2]
+
+
+def main() -> None:
+    args = parse_args()
+    torch.set_num_threads(args.threads)
+    cv2.setNumThreads(args.threads)
+    device = torch.device(args.device)
+    if device.type == 'cuda' and not torch.cuda.is_available():
+        warnings.warn('CUDA is not available: benchmarking on the CPU')
+        device = torch.device('cpu')
+    name = torch.cuda.get_device_name(device) if device.type == 'cuda' \
+        else f'CPU ({args.threads} thread(s))'
+    h, w = args.size
+    print(f'device: {name}; image {w}x{h}')
+    torch.manual_seed(0)
+    x = torch.rand(1, 3, h, w, device=device)
+    times = {}
+    for key, config in (('CWAN', 'cwan_1xb16_lol-v1-128x128.py'),
+                        ('RGB baseline', 'rgbnet_1xb16_lol-v1-128x128.py')):
+        model = MODELS.build(Config.fromfile(osp.join(CONFIGS,
+                                                      config)).model)
+        model.to(device).eval()
+        n = sum(p.numel() for p in model.parameters())
+
+        def infer(model=model):
+            with torch.no_grad():
+                model(x, mode='tensor')
+
+        times[key] = timeit(infer, args.repeats, device)
+        print(f'{key:<13} {n:,} parameters: {1000 * times[key]:.1f} ms')
+    print(f'CWAN / RGB baseline: x{times["CWAN"] / times["RGB baseline"]:.3f}')
+
+    rgb = x[0].float()
+    img = rgb.permute(1, 2, 0).cpu().numpy().astype(np.float32)
+
+    def ours():
+        return lab_to_rgb(rgb_to_lab(rgb))
+
+    def opencv():
+        return cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_RGB2Lab),
+                            cv2.COLOR_Lab2RGB)
+
+    t_ours = timeit(ours, args.repeats, device)
+    t_cv = timeit(opencv, args.repeats, torch.device('cpu'))
+    err_ours = (ours() - rgb).abs().max().item()
+    err_cv = float(np.abs(opencv() - img).max())
+    lab_diff = float(
+        np.abs(rgb_to_lab(rgb).permute(1, 2, 0).cpu().numpy() -
+               cv2.cvtColor(img, cv2.COLOR_RGB2Lab)).max())
+    print(f'RGB -> Lab -> RGB, float32: ours {1000 * t_ours:.1f} ms (max '
+          f'error {err_ours:.1e}), OpenCV cvtColor {1000 * t_cv:.1f} ms '
+          f'(max error {err_cv:.1e}); ours / OpenCV x{t_ours / t_cv:.2f}')
+    print(f'Lab, ours vs OpenCV RGB2Lab: max |diff| {lab_diff:.3f} '
+          '(OpenCV quantises float a*, b*)')
+
+
+if __name__ == '__main__':
+    main()
