@@ -12,9 +12,11 @@ Shims:
 
 * :func:`patch_mmaction_drn`: the mmaction2 1.2.0 wheel lacks
   ``mmaction/models/localizers/drn`` (open-mmlab/mmaction2#2714).
-* :func:`patch_numpy_removed_aliases`: ``np.trapz`` / ``np.in1d`` removed in
-  numpy 2.4, used by mmaction2's ``ANetMetric`` and mmpretrain's retrieval
-  metrics.
+* :func:`patch_numpy_removed_aliases`: ``np.trapz`` / ``np.in1d``,
+  deprecated in numpy 2.0 (numpy/numpy#25738, numpy/numpy#24445) and removed
+  with the expired deprecations of numpy 2.4, used by mmaction2's
+  ``ANetMetric`` and mmpretrain's retrieval metrics (neither toolbox has
+  released since).
 * :func:`patch_checkpoint_loading`: torch >= 2.6 loads with
   ``weights_only=True``; mmengine <= 0.10.7 checkpoints hold ``HistoryBuffer``
   and numpy objects, so resume fails (open-mmlab/mmengine#1650, #1655; fixed
@@ -184,8 +186,9 @@ def patch_mmaction_drn() -> bool:
 def patch_numpy_removed_aliases() -> List[str]:
     """Restore ``np.trapz`` and ``np.in1d`` where numpy removed them.
 
-    Both were deprecated aliases of ``np.trapezoid`` and ``np.isin`` (numpy
-    2.0) and removed in numpy 2.4; mmaction2's ``average_recall_at_avg_
+    Both were deprecated aliases of ``np.trapezoid`` and ``np.isin`` in numpy
+    2.0 (numpy/numpy#25738 for ``trapz``, numpy/numpy#24445 for ``in1d``)
+    and removed in numpy 2.4; mmaction2's ``average_recall_at_avg_
     proposals`` (AR@AN) and mmpretrain's retrieval metrics still call them.
 
     Returns:

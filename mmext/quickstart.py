@@ -51,10 +51,9 @@ def prepare_data(cfg: Any) -> Optional[str]:
     quickstart = cfg.get('quickstart', None)
     if not quickstart:
         return None
-    for key in ('prepare', ):
-        if key not in quickstart:
-            raise KeyError(f'config {cfg.filename}: quickstart.{key} is '
-                           'missing')
+    if 'prepare' not in quickstart:
+        raise KeyError(f'config {cfg.filename}: quickstart.prepare is '
+                       'missing')
     data_root = cfg.get('data_root', None)
     if not data_root:
         raise KeyError(f'config {cfg.filename}: a quickstart config needs '

@@ -35,32 +35,30 @@ SCOPE = 'mmext'
 _MODULES = ['mmext.flow', 'mmext.enhance']
 
 
-def _child(name: str, parent: Registry, kind: str) -> Registry:
-    # ``kind`` documents which subfolder holds the modules; the locations
-    # are the task packages, whose ``__init__`` imports every subfolder.
+def _child(name: str, parent: Registry) -> Registry:
+    # The locations are the task packages, whose ``__init__`` imports every
+    # subfolder (datasets, engine, evaluation, models, visualization).
     return Registry(name, parent=parent, scope=SCOPE, locations=_MODULES)
 
 
-RUNNERS = _child('runner', MMENGINE_RUNNERS, 'engine')
+RUNNERS = _child('runner', MMENGINE_RUNNERS)
 RUNNER_CONSTRUCTORS = _child('runner constructor',
-                             MMENGINE_RUNNER_CONSTRUCTORS, 'engine')
-LOOPS = _child('loop', MMENGINE_LOOPS, 'engine')
-HOOKS = _child('hook', MMENGINE_HOOKS, 'engine')
-LOG_PROCESSORS = _child('log processor', MMENGINE_LOG_PROCESSORS, 'engine')
-OPTIMIZERS = _child('optimizer', MMENGINE_OPTIMIZERS, 'engine')
-OPTIM_WRAPPERS = _child('optim wrapper', MMENGINE_OPTIM_WRAPPERS, 'engine')
+                             MMENGINE_RUNNER_CONSTRUCTORS)
+LOOPS = _child('loop', MMENGINE_LOOPS)
+HOOKS = _child('hook', MMENGINE_HOOKS)
+LOG_PROCESSORS = _child('log processor', MMENGINE_LOG_PROCESSORS)
+OPTIMIZERS = _child('optimizer', MMENGINE_OPTIMIZERS)
+OPTIM_WRAPPERS = _child('optim wrapper', MMENGINE_OPTIM_WRAPPERS)
 OPTIM_WRAPPER_CONSTRUCTORS = _child('optimizer wrapper constructor',
-                                    MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS,
-                                    'engine')
-PARAM_SCHEDULERS = _child('parameter scheduler', MMENGINE_PARAM_SCHEDULERS,
-                          'engine')
-DATASETS = _child('dataset', MMENGINE_DATASETS, 'datasets')
-DATA_SAMPLERS = _child('data sampler', MMENGINE_DATA_SAMPLERS, 'datasets')
-TRANSFORMS = _child('transform', MMENGINE_TRANSFORMS, 'datasets')
-MODELS = _child('model', MMENGINE_MODELS, 'models')
-MODEL_WRAPPERS = _child('model_wrapper', MMENGINE_MODEL_WRAPPERS, 'models')
-TASK_UTILS = _child('task util', MMENGINE_TASK_UTILS, 'models')
-METRICS = _child('metric', MMENGINE_METRICS, 'evaluation')
-EVALUATOR = _child('evaluator', MMENGINE_EVALUATOR, 'evaluation')
-VISUALIZERS = _child('visualizer', MMENGINE_VISUALIZERS, 'visualization')
-VISBACKENDS = _child('vis_backend', MMENGINE_VISBACKENDS, 'visualization')
+                                    MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS)
+PARAM_SCHEDULERS = _child('parameter scheduler', MMENGINE_PARAM_SCHEDULERS)
+DATASETS = _child('dataset', MMENGINE_DATASETS)
+DATA_SAMPLERS = _child('data sampler', MMENGINE_DATA_SAMPLERS)
+TRANSFORMS = _child('transform', MMENGINE_TRANSFORMS)
+MODELS = _child('model', MMENGINE_MODELS)
+MODEL_WRAPPERS = _child('model_wrapper', MMENGINE_MODEL_WRAPPERS)
+TASK_UTILS = _child('task util', MMENGINE_TASK_UTILS)
+METRICS = _child('metric', MMENGINE_METRICS)
+EVALUATOR = _child('evaluator', MMENGINE_EVALUATOR)
+VISUALIZERS = _child('visualizer', MMENGINE_VISUALIZERS)
+VISBACKENDS = _child('vis_backend', MMENGINE_VISBACKENDS)

@@ -9,7 +9,10 @@
 # converges far slower: 72% vs 89% accuracy after 4 epochs in our runs).
 # The rest is the paper's: m=0.5, t momentum 0.99, SGD lr 0.1 momentum 0.9,
 # wd 5e-4 (none on BN), flip-summed embeddings, 10-fold verification.
-_base_ = ['mmpretrain::_base_/default_runtime.py']
+_base_ = [
+    'mmpretrain::_base_/default_runtime.py',
+    '../_base_/datasets/face_recordio.py'
+]
 custom_imports = dict(imports=['mmext.face'], allow_failed_imports=False)
 
 data_root = '{{$MMEXT_QUICKSTART_DIR:data/quickstart}}/curricularface/'
@@ -41,42 +44,17 @@ model = dict(
         init_cfg=dict(type='Normal', layer='Linear', std=0.01)),
     test_cfg=dict(flip=True, normalize=True))
 
-train_pipeline = [
-    dict(type='DecodeImageFromBytes'),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='PackInputs'),
-]
-verification_pipeline = [
-    dict(type='DecodeImageFromBytes'),
-    dict(
-        type='PackInputs',
-        meta_keys=('sample_idx', 'set_name', 'pair_index', 'pair_pos',
-                   'issame')),
-]
-# Decoding in the main process: on 2 cores a worker process only competes
+# The insightface formats of the paper's data (train.rec, a .bin pair set);
+# decoding in the main process: on 2 cores a worker process only competes
 # with the training threads.
+bin_root = data_root
 train_dataloader = dict(
-    batch_size=64,
-    num_workers=0,
-    drop_last=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type='FaceRecordIODataset',
-        data_root=data_root,
-        rec_file='train.rec',
-        pipeline=train_pipeline))
+    num_workers=0, persistent_workers=False, dataset=dict(data_root=data_root))
 val_dataloader = dict(
     batch_size=100,
     num_workers=0,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='VerificationBinDataset',
-        data_root=data_root,
-        bin_files='val.bin',
-        pipeline=verification_pipeline))
+    dataset=dict(data_root=bin_root, bin_files='val.bin'))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='FaceVerificationMetric', num_folds=10)
-test_evaluator = val_evaluator
 
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4),

@@ -3,7 +3,7 @@
 # of the same size and depth (cwan_rgb_quickstart_baseline.py) and CWAN
 # without the attention term (cwan_noatt_quickstart_baseline.py); the
 # reference row is the low-light input itself (its PSNR against the GT,
-# mmext.enhance.datasets.cwan_quickstart_data.quickstart_input_psnr).  The
+# mmext.enhance.evaluation.quickstart_input_psnr).  The
 # data (mmext.enhance.datasets.cwan_quickstart_data) is written in the LOL-v1
 # layout: 48 training / 12 test 64x64 colourful scenes (smooth backgrounds,
 # saturated objects, textures) and their low-light twins (gamma, exposure
@@ -30,8 +30,7 @@ quickstart = dict(
     ],
     reference=dict(
         name='low-light input',
-        compute='mmext.enhance.datasets.cwan_quickstart_data.'
-        'quickstart_input_psnr'))
+        compute='mmext.enhance.evaluation.quickstart_input_psnr'))
 
 crop_size = (32, 32)
 train_pipeline = [

@@ -6,22 +6,16 @@
 # fc_lr5, gradient clipping 20, 50 epochs with lr x0.1 at 30/40/45, dropout
 # 0.6, the Something-Something flip-label map, and the two test protocols
 # (val: 1 clip x center crop; test: twice_sample x 3 crops).
-_base_ = ('mmaction::recognition/tanet/'
-          'tanet_imagenet-pretrained-r50_8xb8-1x1x8-50e_sthv1-rgb.py')
+_base_ = [
+    'mmaction::recognition/tanet/'
+    'tanet_imagenet-pretrained-r50_8xb8-1x1x8-50e_sthv1-rgb.py',
+    '../_base_/models/teinet_r50.py'
+]
 
 custom_imports = dict(imports=['mmext.action'], allow_failed_imports=False)
 
 num_segments = 8
 model = dict(
     backbone=dict(
-        _delete_=True,
-        type='TEINet',
-        pretrained='torchvision://resnet50',
-        depth=50,
-        num_segments=num_segments,
-        norm_eval=False,
-        # MEM on the block-input channels with reduction 8 (30.4M params).
-        mem_cfg=dict(reduction=8),
-        # TIM: depthwise temporal conv, kernel 3, TSM-shift initialisation.
-        tim_cfg=dict(kernel_size=3, init='shift', shift_div=8)),
+        _delete_=True, num_segments=num_segments, **_base_.teinet_backbone),
     cls_head=dict(num_segments=num_segments))

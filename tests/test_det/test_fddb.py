@@ -1,4 +1,9 @@
 """FDDB: ellipse annotations, the discrete/continuous ROC and the metric."""
+import json
+import os.path as osp
+import subprocess
+import sys
+
 import cv2
 import numpy as np
 import pytest
@@ -7,6 +12,7 @@ from mmdet.registry import DATASETS, METRICS
 from mmengine.registry import init_default_scope
 
 import mmext.det  # noqa: F401
+from mmext.det.datasets import fddb_io as FIO
 from mmext.det.evaluation.functional import fddb_eval as F
 
 FOLD_1 = """2002/08/11/big/img_591
@@ -51,9 +57,9 @@ def test_overlaps_match_drawn_masks():
 def test_ellipse_geometry():
     ellipse = np.array([[40., 30, np.pi / 2, 100, 80]])
     np.testing.assert_allclose(
-        F.ellipse_bboxes(ellipse), [[70, 40, 130, 120]], atol=1e-9)
+        FIO.ellipse_bboxes(ellipse), [[70, 40, 130, 120]], atol=1e-9)
     np.testing.assert_allclose(
-        F.ellipse_bboxes(np.array([[40., 30, 0, 100, 80]])),
+        FIO.ellipse_bboxes(np.array([[40., 30, 0, 100, 80]])),
         [[60, 50, 140, 110]])
     mask = F.ellipse_masks(ellipse, (200, 200))[0]
     ys, xs = np.nonzero(mask)
@@ -175,7 +181,7 @@ def test_dataset_reads_one_fold_or_all(tmp_path):
     assert ellipse == pytest.approx(
         [41.936870, 27.064477, 1.471906, 184.070915, 129.345601])
     np.testing.assert_allclose(info['instances'][1]['bbox'],
-                               F.ellipse_bboxes(np.array([ellipse]))[0])
+                               FIO.ellipse_bboxes(np.array([ellipse]))[0])
     every = DATASETS.build(dict(cfg, ann_file='FDDB-folds'))
     assert len(every) == 3 and every.get_data_info(2)['instances'] == []
 
@@ -197,16 +203,16 @@ def test_malformed_ellipse_lists_name_file_and_line(tmp_path, text, line,
     path.write_text(text)
     with pytest.raises(
             ValueError, match=rf'ellipseList.txt:{line}: .*{message}'):
-        F.parse_fddb_ellipse_list(str(path), text)
+        FIO.parse_fddb_ellipse_list(str(path), text)
 
 
 def test_metric_with_official_roc_files(tmp_path):
     folds = write_folds(tmp_path)
-    ellipses = dict(F.parse_fddb_ellipse_list('f', FOLD_1))
+    ellipses = dict(FIO.parse_fddb_ellipse_list('f', FOLD_1))
     samples = []
     for key, score in (('2002/08/11/big/img_591', .9),
                        ('2002/08/26/big/img_265', .4)):
-        boxes = F.ellipse_bboxes(ellipses[key])
+        boxes = FIO.ellipse_bboxes(ellipses[key])
         samples.append(
             dict(
                 img_id=key,
@@ -237,3 +243,130 @@ def test_metric_with_official_roc_files(tmp_path):
     disc = np.loadtxt(tmp_path / 'roc' / 'mmextDiscROC.txt')
     np.testing.assert_allclose(disc, [[1, 2, .1], [1, 0, .4], [1 / 3, 0, .9]])
     assert np.loadtxt(tmp_path / 'roc' / 'mmextContROC.txt').shape == (3, 2)
+
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CLI = osp.join(ROOT, 'tools', 'analysis_tools', 'fddb_eval.py')
+CONFIG = osp.join(ROOT, 'configs', 'asfd',
+                  'asfd-d1_r18_8xb4-121e_widerface_test-fddb.py')
+
+
+def test_detection_files_round_trip_and_name_file_and_line(tmp_path):
+    dets = {
+        'a/img_1': np.array([[1.25, 2, 30, 40, .75], [0, 0, 5, 5, 1 / 3]]),
+        'b/img_2': np.zeros((0, 5))
+    }
+    path = str(tmp_path / 'out' / 'fold-all-out.txt')
+    FIO.write_fddb_detections(path, dets)
+    with open(path) as f:
+        text = f.read()
+    assert text.splitlines()[:3] == ['a/img_1', '2', '1.25 2 30 40 0.75']
+    read = FIO.parse_fddb_detections(path, text)
+    assert [k for k, _ in read] == list(dets)
+    for (_, got), want in zip(read, dets.values()):
+        np.testing.assert_array_equal(got, want)
+    with pytest.raises(ValueError, match=r'out.txt:4: expected five finite'):
+        FIO.parse_fddb_detections(path, text.replace('0 0 5 5', '0 0 5 x'))
+    with pytest.raises(ValueError, match=r'out.txt:3: expected five finite'):
+        FIO.parse_fddb_detections(path, text.replace(' 0.75\n', ' nan\n'))
+
+
+def test_fddb_config_tests_on_fddb_and_trains_on_wider_face(tmp_path):
+    from mmengine.config import Config
+    cfg = Config.fromfile(CONFIG)
+    wider = Config.fromfile(CONFIG.replace('_test-fddb', ''))
+    # training, validation and the model are the WIDER FACE recipe's
+    for key in ('model', 'train_dataloader', 'val_dataloader',
+                'val_evaluator', 'optim_wrapper', 'train_cfg'):
+        assert cfg[key] == wider[key], key
+    assert cfg.test_dataloader.dataset.pipeline == \
+        wider.test_dataloader.dataset.pipeline
+    assert cfg.test_evaluator == dict(
+        type='FDDBMetric', ann_file='data/FDDB/FDDB-folds/',
+        fp_levels=(1000, ))
+    # the test set is every fold of the official release
+    write_folds(tmp_path)
+    init_default_scope('mmdet')
+    dataset = DATASETS.build(
+        dict(cfg.test_dataloader.dataset, data_root=str(tmp_path)))
+    assert [dataset.get_data_info(k)['img_id'] for k in range(3)] == [
+        '2002/08/11/big/img_591', '2002/08/26/big/img_265',
+        '2003/01/01/big/img_1'
+    ]
+    assert dataset.get_data_info(0)['img_path'] == osp.join(
+        str(tmp_path), 'originalPics', '2002/08/11/big/img_591.jpg')
+
+
+def test_cli_scores_the_metric_submission_as_the_metric(tmp_path):
+    folds = write_folds(tmp_path)
+    ellipses = dict(FIO.parse_fddb_ellipse_list('f', FOLD_1 + FOLD_2))
+    shapes = {
+        '2002/08/11/big/img_591': (450, 400),
+        '2002/08/26/big/img_265': (300, 320),
+        '2003/01/01/big/img_1': (120, 160)
+    }
+    for key, (h, w) in shapes.items():
+        img = tmp_path / 'originalPics' / (key + '.jpg')
+        img.parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(img), np.zeros((h, w, 3), np.uint8))
+    rng = np.random.default_rng(3)
+    samples = []
+    for key, (h, w) in shapes.items():
+        boxes = FIO.ellipse_bboxes(ellipses[key]) + rng.uniform(
+            -6, 6, (len(ellipses[key]), 4))
+        boxes = np.concatenate([boxes, [[0, 0, 30, 30], [5, 5, 60, 40]]])
+        samples.append(
+            dict(
+                img_id=key,
+                ori_shape=(h, w),
+                pred_instances=dict(
+                    bboxes=torch.tensor(boxes, dtype=torch.float64),
+                    scores=torch.tensor(
+                        rng.uniform(.05, 1, len(boxes)),
+                        dtype=torch.float64))))
+    sub = tmp_path / 'sub' / 'fold-all-out.txt'
+    metric = METRICS.build(
+        dict(
+            type='FDDBMetric',
+            ann_file=str(folds),
+            fp_levels=(0, 1, 4),
+            roc_prefix=str(tmp_path / 'metric' / 'm'),
+            submission_file=str(sub)))
+    metric.process({}, samples)
+    out = metric.evaluate(3)
+    assert 0 < out['fddb/discrete@4fp'] <= 1
+    assert out['fddb/discrete@0fp'] <= out['fddb/discrete@4fp']
+    proc = subprocess.run([
+        sys.executable, CLI, '--pred',
+        str(sub), '--ann',
+        str(folds), '--img-root',
+        str(tmp_path / 'originalPics'), '--fp-levels', '0', '1', '4',
+        '--roc-prefix',
+        str(tmp_path / 'cli' / 'c'), '--json',
+        str(tmp_path / 'rates.json')
+    ],
+                          cwd=ROOT,
+                          capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.splitlines()[0].split() == [
+        'FP', 'discrete', 'continuous'
+    ]
+    rates = json.loads((tmp_path / 'rates.json').read_text())
+    assert {f'fddb/{k}': v for k, v in rates.items()} == out
+    for name in ('DiscROC.txt', 'ContROC.txt'):
+        assert (tmp_path / 'cli' / f'c{name}').read_text() == \
+            (tmp_path / 'metric' / f'm{name}').read_text()
+    # an image the annotations do not have stops the run, naming it
+    with open(sub, 'a') as f:
+        f.write('2009/01/01/big/img_9\n0\n')
+    proc = subprocess.run([
+        sys.executable, CLI, '--pred',
+        str(sub), '--ann',
+        str(folds), '--img-root',
+        str(tmp_path / 'originalPics')
+    ],
+                          cwd=ROOT,
+                          capture_output=True,
+                          text=True)
+    assert proc.returncode != 0 and '2009/01/01/big/img_9' in proc.stderr

@@ -12,7 +12,7 @@ from mmengine.registry import init_default_scope
 import mmext.det  # noqa: F401
 from mmext.det.datasets.wider_face_quickstart_data import \
     prepare_quickstart_data
-from mmext.det.evaluation.functional import load_wider_face_gt
+from mmext.det.datasets.wider_face_io import load_wider_face_gt
 
 BBX_GT = """0--Parade/0_Parade_marchingband_1_465.jpg
 3

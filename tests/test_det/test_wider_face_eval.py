@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 from scipy.io import savemat
 
+from mmext.det.datasets import wider_face_io as WIO
 from mmext.det.evaluation.functional import wider_face_eval as W
 
 
@@ -17,14 +18,14 @@ def make_gt(images, keep=None):
         np.asarray(images[n], dtype=np.float64).reshape(-1, 4) for n in names
     ]
     keep = keep or {}
-    return W.WIDERFaceGroundTruth(
+    return WIO.WIDERFaceGroundTruth(
         ['0--Parade'], [names], [boxes], {
             s: [[
                 np.asarray(
                     keep.get(s, {}).get(n, np.arange(len(b))), dtype=np.int64)
                 for n, b in zip(names, boxes)
             ]]
-            for s in W.SETTINGS
+            for s in WIO.SETTINGS
         })
 
 
@@ -94,7 +95,7 @@ def test_prediction_order_in_the_file_does_not_matter():
 
 def test_perfect_detector_scores_one():
     rng = np.random.default_rng(0)
-    images, keep = {}, {s: {} for s in W.SETTINGS}
+    images, keep = {}, {s: {} for s in WIO.SETTINGS}
     for k in range(6):
         xy = rng.uniform(0, 500, (5, 2)) + np.arange(5)[:, None] * 600
         images[f'0_a_{k}'] = np.concatenate(
@@ -236,7 +237,7 @@ def reference_ap(preds, gt, setting, iou_thr=.5, thresh_num=1000):
 
 def test_matches_a_loop_transcription_on_random_crowds():
     rng = np.random.default_rng(3)
-    images, preds, keep = {}, {}, {s: {} for s in W.SETTINGS}
+    images, preds, keep = {}, {}, {s: {} for s in WIO.SETTINGS}
     for k in range(12):
         n = int(rng.integers(0, 8))
         faces = np.concatenate(
@@ -256,7 +257,7 @@ def test_matches_a_loop_transcription_on_random_crowds():
             [dets, rng.integers(0, 40, (m, 1)) / 7.], 1)
     gt = make_gt(images, keep)
     aps = W.evaluate_wider_face(preds, gt)
-    for setting in W.SETTINGS:
+    for setting in WIO.SETTINGS:
         assert aps[setting] == pytest.approx(
             reference_ap(preds, gt, setting), abs=1e-12)
     assert 0.2 < aps['hard'] < 0.9
@@ -276,7 +277,7 @@ def test_prediction_checks():
 def test_mat_round_trip_and_official_structure(tmp_path):
     from scipy.io import loadmat
     preds, gt = known_case()
-    W.save_wider_face_gt(str(tmp_path), gt)
+    WIO.save_wider_face_gt(str(tmp_path), gt)
     mat = loadmat(str(tmp_path / 'wider_face_val.mat'))
     # the access pattern of the official Python port
     assert str(mat['event_list'][0][0][0]) == '0--Parade'
@@ -285,9 +286,9 @@ def test_mat_round_trip_and_official_structure(tmp_path):
     hard = loadmat(str(tmp_path / 'wider_hard_val.mat'))['gt_list']
     assert hard[0][0][0][0].dtype == np.uint8
     assert hard[0][0][0][0].ravel().tolist() == [1, 2, 3, 4]
-    loaded = W.load_wider_face_gt(str(tmp_path))
+    loaded = WIO.load_wider_face_gt(str(tmp_path))
     assert loaded.keys() == gt.keys()
-    for s in W.SETTINGS:
+    for s in WIO.SETTINGS:
         assert loaded.keep[s][0][0].tolist() == gt.keep[s][0][0].tolist()
     assert W.evaluate_wider_face(preds,
                                  loaded) == W.evaluate_wider_face(preds, gt)
@@ -295,26 +296,26 @@ def test_mat_round_trip_and_official_structure(tmp_path):
 
 def test_mat_empty_index_lists_as_0x0_and_0x1(tmp_path):
     gt = make_gt({'0_a_1': [F1], '0_a_2': [F2]})
-    W.save_wider_face_gt(str(tmp_path), gt)
+    WIO.save_wider_face_gt(str(tmp_path), gt)
     cell = np.empty((1, 1), object)
     images = np.empty((2, 1), object)
     images[0, 0] = np.zeros((0, 0), np.uint8)
     images[1, 0] = np.zeros((0, 1), np.uint8)
     cell[0, 0] = images
     savemat(str(tmp_path / 'wider_easy_val.mat'), dict(gt_list=cell))
-    loaded = W.load_wider_face_gt(str(tmp_path))
+    loaded = WIO.load_wider_face_gt(str(tmp_path))
     assert [k.size for k in loaded.keep['easy'][0]] == [0, 0]
 
 
 def test_malformed_mat_files_name_file_and_key(tmp_path):
     gt = make_gt({'0_a_1': [F1], '0_a_2': [F2]})
-    W.save_wider_face_gt(str(tmp_path), gt)
+    WIO.save_wider_face_gt(str(tmp_path), gt)
     with pytest.raises(FileNotFoundError, match='nowhere'):
-        W.load_wider_face_gt(str(tmp_path / 'nowhere'))
+        WIO.load_wider_face_gt(str(tmp_path / 'nowhere'))
     hard = str(tmp_path / 'wider_hard_val.mat')
     savemat(hard, dict(other=np.zeros(2)))
     with pytest.raises(KeyError, match=r"wider_hard_val.mat: key 'gt_list'"):
-        W.load_wider_face_gt(str(tmp_path))
+        WIO.load_wider_face_gt(str(tmp_path))
     cell = np.empty((1, 1), object)
     images = np.empty((2, 1), object)
     images[0, 0] = np.array([[1]], np.uint8)
@@ -323,25 +324,25 @@ def test_malformed_mat_files_name_file_and_key(tmp_path):
     savemat(hard, dict(gt_list=cell))
     with pytest.raises(
             ValueError, match=r'wider_hard_val.mat.*image 2 \(0_a_2\)'):
-        W.load_wider_face_gt(str(tmp_path))
+        WIO.load_wider_face_gt(str(tmp_path))
     images = np.empty((1, 1), object)
     images[0, 0] = np.array([[1]], np.uint8)
     cell[0, 0] = images
     savemat(hard, dict(gt_list=cell))
     with pytest.raises(ValueError, match='has 1 images'):
-        W.load_wider_face_gt(str(tmp_path))
+        WIO.load_wider_face_gt(str(tmp_path))
     (tmp_path / 'wider_face_val.mat').write_text('not a mat file')
     with pytest.raises(ValueError, match='wider_face_val.mat: not a'):
-        W.load_wider_face_gt(str(tmp_path))
+        WIO.load_wider_face_gt(str(tmp_path))
 
 
 def test_submission_txt_round_trip_and_errors(tmp_path):
     dets = np.array([[1.5, 2, 3, 4, .25], [10, 20, 30, 40, .9123456789]])
     path = str(tmp_path / '0--Parade' / '0_a_1.txt')
-    W.write_prediction_txt(path, '0_a_1', dets)
+    WIO.write_prediction_txt(path, '0_a_1', dets)
     lines = open(path).read().splitlines()
     assert lines[:2] == ['0_a_1', '2'] and lines[2].startswith('10 20 30 40')
-    np.testing.assert_array_equal(W.read_prediction_txt(path), dets[::-1])
+    np.testing.assert_array_equal(WIO.read_prediction_txt(path), dets[::-1])
     cases = {
         '0_a_1\n': 'lines 1-2',
         '0_a_1\ntwo\n': ':2: expected the number',
@@ -353,4 +354,4 @@ def test_submission_txt_round_trip_and_errors(tmp_path):
         with open(path, 'w') as f:
             f.write(text)
         with pytest.raises(ValueError, match=message):
-            W.read_prediction_txt(path)
+            WIO.read_prediction_txt(path)

@@ -6,8 +6,8 @@ import numpy as np
 
 from mmext.enhance.datasets import PairedImageDataset
 from mmext.enhance.datasets.cwan_quickstart_data import (NUM_TEST, NUM_TRAIN,
-                                                         darken, input_psnr,
-                                                         render_scene)
+                                                         darken, render_scene)
+from mmext.enhance.evaluation import input_psnr
 
 
 def test_scenes_are_deterministic_and_colourful():

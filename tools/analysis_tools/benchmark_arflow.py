@@ -18,21 +18,21 @@ untrained weights), with random inputs:
   448x1024 pair (1/4: 32 x 112 x 256, 81 displacements), forward and
   forward + backward; the ratio reference / vectorised is printed.
 
-On a CPU the defaults are shrunk (training step at 128x256, batch 2, one
-timed run after the warm-up) to keep the run short; ``--device cuda`` uses
-the official sizes.  A CUDA device that is not available falls back to the
-CPU with a warning.
+Each measurement is the median of ``--repeats`` runs after a warm-up
+(:func:`mmext.benchmark.time_interleaved`; the two correlation layers
+alternate).  On a CPU the defaults are shrunk (training step at 128x256,
+batch 2, one timed run after the warm-up) to keep the run short;
+``--device cuda`` uses the official sizes.  A CUDA device that is not
+available falls back to the CPU with a warning.
 """
 import argparse
 import os.path as osp
-import time
-import warnings
-from typing import Callable
 
 import torch
 from mmengine.config import Config
 
 import mmext.flow  # noqa: F401  registers the flow modules
+from mmext.benchmark import describe_device, resolve_device, time_interleaved
 from mmext.flow.models.utils import correlation, correlation_reference
 from mmext.registry import MODELS
 
@@ -66,31 +66,11 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def timeit(fn: Callable, repeats: int, device: torch.device) -> float:
-    """Median seconds of ``fn()`` over ``repeats`` runs after a warm-up."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        if device.type == 'cuda':
-            torch.cuda.synchronize(device)
-        start = time.perf_counter()
-        fn()
-        if device.type == 'cuda':
-            torch.cuda.synchronize(device)
-        times.append(time.perf_counter() - start)
-    return sorted(times)[len(times) // 2]
-
-
 def main() -> None:
     args = parse_args()
     torch.set_num_threads(args.threads)
-    device = torch.device(args.device)
-    if device.type == 'cuda' and not torch.cuda.is_available():
-        warnings.warn('CUDA is not available: benchmarking on the CPU')
-        device = torch.device('cpu')
+    device = resolve_device(args.device)
     cuda = device.type == 'cuda'
-    name = torch.cuda.get_device_name(device) if cuda else \
-        f'CPU ({torch.get_num_threads()} threads)'
     train_size = args.train_size or ((384, 832) if cuda else (128, 256))
     train_batch = args.train_batch or (4 if cuda else 2)
     repeats = args.repeats or (10 if cuda else 1)
@@ -99,14 +79,16 @@ def main() -> None:
     cfg = Config.fromfile(CONFIG)
     model = MODELS.build(cfg.model).to(device)
     n_params = sum(p.numel() for p in model.flow_net.parameters())
-    print(f'device: {name}')
+    print(f'device: {describe_device(device)}')
     print(f'PWC-Lite parameters: {n_params:,}')
 
     model.eval()
     pair = dict(imgs=torch.rand(1, 2, 3, 448, 1024, device=device))
     with torch.no_grad():
-        t_inf = timeit(lambda: model(pair, mode='predict'), repeats,
-                       device)
+        t_inf = time_interleaved(
+            dict(predict=lambda: model(pair, mode='predict')),
+            repeats,
+            device=device)['predict'].median
     print(f'inference 448x1024, batch 1: {1000 * t_inf:.1f} ms '
           f'({1 / t_inf:.1f} pairs/s)')
 
@@ -127,7 +109,8 @@ def main() -> None:
         sum(losses.values()).backward()
         optim.step()
 
-    t_step = timeit(step, repeats, device)
+    t_step = time_interleaved(
+        dict(step=step), repeats, device=device)['step'].median
     print(f'training step {h}x{w}, batch {train_batch} (unsupervised + AR '
           f'pass, backward, Adam): {1000 * t_step:.1f} ms')
 
@@ -137,7 +120,7 @@ def main() -> None:
            correlation_reference(feat1, feat2)).abs().max().item()
     rows = []
     for mode in ('forward', 'forward+backward'):
-        times = []
+        runs = {}
         for fn in (correlation, correlation_reference):
             if mode == 'forward':
 
@@ -149,8 +132,10 @@ def main() -> None:
                 def run(fn=fn):
                     fn(feat1, feat2).sum().backward()
 
-            times.append(timeit(run, repeats, device))
-        rows.append((mode, *times))
+            runs[fn.__name__] = run
+        # the two layers alternate after a warm-up
+        times = time_interleaved(runs, repeats, device=device)
+        rows.append((mode, *(t.median for t in times.values())))
     print(f'correlation 32x112x256, 81 displacements (max |diff| '
           f'{err:.1e}):')
     for mode, t_vec, t_ref in rows:

@@ -22,12 +22,12 @@ The ratio printed is ASFD-D0 time / RetinaNet time (below 1: ASFD-D0 is
 faster) and images/s.  ``--complexity`` instead prints parameters and FLOPs
 of ASFD-D0 ... D6 (mmengine's ``get_model_complexity_info``, network only,
 640x640 input) as the README table.  ``--device cuda`` falls back to CPU
-with a message when CUDA is not available.
+with a warning when CUDA is not available.  The timing is
+:func:`mmext.benchmark.time_interleaved`.
 """
 import argparse
 import logging
 import os.path as osp
-import time
 from functools import partial
 from typing import Callable, Dict
 
@@ -38,6 +38,7 @@ from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 
 import mmext.det  # noqa: F401  registers ASFD
+from mmext.benchmark import describe_device, resolve_device, time_interleaved
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = osp.join(ROOT, 'configs', 'asfd')
@@ -89,26 +90,6 @@ def retinanet_cfg(d0: Config) -> Config:
     return cfg
 
 
-def interleaved_medians(fns: Dict[str, Callable], repeats: int,
-                        device: str) -> Dict[str, float]:
-    """Median seconds of each ``fn()`` over ``repeats`` rounds after a
-    warm-up; the functions alternate within a round so that both see the
-    same machine load."""
-    for fn in fns.values():
-        fn()
-    times: Dict[str, list] = {name: [] for name in fns}
-    for _ in range(repeats):
-        for name, fn in fns.items():
-            if device.startswith('cuda'):
-                torch.cuda.synchronize()
-            start = time.perf_counter()
-            fn()
-            if device.startswith('cuda'):
-                torch.cuda.synchronize()
-            times[name].append(time.perf_counter() - start)
-    return {name: sorted(t)[len(t) // 2] for name, t in times.items()}
-
-
 def complexity_table() -> None:
     """Params and FLOPs of D0-D6 at 640x640 (network only)."""
     from mmengine.analysis import get_model_complexity_info
@@ -141,10 +122,7 @@ def main() -> None:
         MMLogger.get_current_instance().setLevel(logging.ERROR)
         complexity_table()
         return
-    device = args.device
-    if device.startswith('cuda') and not torch.cuda.is_available():
-        print(f'--device {device}: CUDA is not available, using cpu')
-        device = 'cpu'
+    device = resolve_device(args.device)
     d0 = asfd_model_cfg(ASFD_CONFIGS[0])
     models = dict(
         asfd_d0=build(d0).to(device),
@@ -163,19 +141,17 @@ def main() -> None:
                                                         'predict')):
                 fns[f'{name}/{stage}'] = partial(
                     model, data['inputs'], data['data_samples'], mode=mode)
-        seconds = interleaved_medians(fns, args.repeats, device)
-    name = torch.cuda.get_device_name(0) if device.startswith('cuda') \
-        else f'cpu ({torch.get_num_threads()} threads)'
+        timings = time_interleaved(fns, args.repeats, device=device)
     print(f'ASFD-D0 vs RetinaNet (MobileNetV2), one 640x480 image, '
-          f'device {name}, median of {args.repeats}')
+          f'device {describe_device(device)}, median of {args.repeats}')
     print('| stage | ASFD-D0 ms | RetinaNet ms | ratio | ASFD-D0 img/s | '
           'RetinaNet img/s |')
     print('| --- | --- | --- | --- | --- | --- |')
     for stage in ('network', 'inference'):
-        a = seconds[f'asfd_d0/{stage}']
-        r = seconds[f'retinanet/{stage}']
-        print(f'| {stage} | {a * 1e3:.1f} | {r * 1e3:.1f} | {a / r:.2f} | '
-              f'{1 / a:.1f} | {1 / r:.1f} |')
+        a, r = timings[f'asfd_d0/{stage}'], timings[f'retinanet/{stage}']
+        print(f'| {stage} | {a.median * 1e3:.1f} | {r.median * 1e3:.1f} | '
+              f'{a.ratio(r):.2f} | {1 / a.median:.1f} | '
+              f'{1 / r.median:.1f} |')
 
 
 if __name__ == '__main__':

@@ -4,21 +4,22 @@ Forward + backward of the loss (logits, cross entropy, gradients of the
 embeddings and of the class centres) for a 512-d batch of 256, with 10k and
 85,742 (MS1MV2) classes, both heads in the same run and with the same
 weights; the iterations of the two heads are interleaved so that load
-changes on the machine hit both alike. Prints the median time per iteration
-and the ratio CurricularFace / ArcFace (target: <= 1.10).
+changes on the machine hit both alike (:func:`mmext.benchmark.\
+time_interleaved`). Prints the median time per iteration and the ratio
+CurricularFace / ArcFace (target: <= 1.10), and on CUDA the peak memory of
+each head's step.
 
     python tools/analysis_tools/benchmark_curricularface_head.py
     python tools/analysis_tools/benchmark_curricularface_head.py \
         --device cuda --iters 50
 """
 import argparse
-import statistics
-import time
-from typing import Callable, Dict, List
+from typing import Callable, List
 
 import torch
 
 import mmext  # noqa: F401  compat shims before any toolbox import
+from mmext.benchmark import describe_device, resolve_device, time_interleaved
 from mmext.face.models import CurricularFaceHead
 from mmpretrain.models import ArcFaceClsHead
 from mmpretrain.structures import DataSample
@@ -52,37 +53,18 @@ def make_step(head: torch.nn.Module, feats: torch.Tensor,
     return step
 
 
-def time_interleaved(steps: Dict[str, Callable[[], None]], iters: int,
-                     warmup: int, device: torch.device) -> Dict[str, float]:
-    """Median seconds per call of each step, calls interleaved."""
-
-    def sync():
-        if device.type == 'cuda':
-            torch.cuda.synchronize(device)
-
-    for _ in range(warmup):
-        for step in steps.values():
-            step()
-    times = {name: [] for name in steps}
-    for _ in range(iters):
-        for name, step in steps.items():
-            sync()
-            start = time.perf_counter()
-            step()
-            sync()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
-
-
 def main():
     args = parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
-    device = torch.device(args.device)
-    print(f'device {device}, batch {args.batch_size}, embedding '
-          f'{args.embedding_size}, {args.iters} iterations (median)')
+    device = resolve_device(args.device)
+    cuda = device.type == 'cuda'
+    print(f'device {describe_device(device)}, batch {args.batch_size}, '
+          f'embedding {args.embedding_size}, {args.iters} iterations '
+          '(median)')
     print(f'{"classes":>8} {"ArcFace ms":>11} {"CurricularFace ms":>18} '
-          f'{"ratio":>6}')
+          f'{"ratio":>6}' + (f' {"ArcFace MiB":>12} {"Curricular MiB":>15}'
+                             if cuda else ''))
     ratios = []
     for num_classes in args.num_classes:
         torch.manual_seed(0)
@@ -100,15 +82,20 @@ def main():
             DataSample().set_gt_label(int(label)).to(device)
             for label in labels
         ]
-        median = time_interleaved(
+        timings = time_interleaved(
             dict(
                 arcface=make_step(arcface, feats, samples),
-                curricular=make_step(curricular, feats, samples)), args.iters,
-            args.warmup, device)
-        ratio = median['curricular'] / median['arcface']
-        ratios.append(ratio)
-        print(f'{num_classes:>8} {1e3 * median["arcface"]:>11.2f} '
-              f'{1e3 * median["curricular"]:>18.2f} {ratio:>6.3f}')
+                curricular=make_step(curricular, feats, samples)),
+            args.iters,
+            args.warmup,
+            device,
+            peak_memory=cuda)
+        arc, cur = timings['arcface'], timings['curricular']
+        ratios.append(cur.ratio(arc))
+        memory = f' {arc.peak_memory / 2**20:>12.0f} ' \
+            f'{cur.peak_memory / 2**20:>15.0f}' if cuda else ''
+        print(f'{num_classes:>8} {1e3 * arc.median:>11.2f} '
+              f'{1e3 * cur.median:>18.2f} {ratios[-1]:>6.3f}' + memory)
     verdict = 'within' if max(ratios) <= 1.10 else 'ABOVE'
     print(f'max ratio {max(ratios):.3f}: {verdict} the 1.10 target')
 

@@ -14,13 +14,12 @@ against OpenCV's, in one run.
   the largest difference of the two round trips' results from the
   input.
 
+Each pair is timed interleaved after a warm-up
+(:func:`mmext.benchmark.time_interleaved`), the median of ``--repeats``.
 No upstream low-light model exists to compare with (mmagic has none).
 """
 import argparse
 import os.path as osp
-import time
-import warnings
-from typing import Callable
 
 import cv2
 import numpy as np
@@ -28,6 +27,7 @@ import torch
 from mmengine.config import Config
 
 import mmext.enhance  # noqa: F401  registers the enhance modules
+from mmext.benchmark import describe_device, resolve_device, time_interleaved
 from mmext.enhance.models.utils import lab_to_rgb, rgb_to_lab
 from mmext.registry import MODELS
 
@@ -48,50 +48,34 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def timeit(fn: Callable, repeats: int, device: torch.device) -> float:
-    """Median seconds of ``fn()`` over ``repeats`` runs after a warm-up."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        if device.type == 'cuda':
-            torch.cuda.synchronize(device)
-        start = time.perf_counter()
-        fn()
-        if device.type == 'cuda':
-            torch.cuda.synchronize(device)
-        times.append(time.perf_counter() - start)
-    return sorted(times)[len(times) // 2]
-
-
 def main() -> None:
     args = parse_args()
     torch.set_num_threads(args.threads)
     cv2.setNumThreads(args.threads)
-    device = torch.device(args.device)
-    if device.type == 'cuda' and not torch.cuda.is_available():
-        warnings.warn('CUDA is not available: benchmarking on the CPU')
-        device = torch.device('cpu')
-    name = torch.cuda.get_device_name(device) if device.type == 'cuda' \
-        else f'CPU ({args.threads} thread(s))'
+    device = resolve_device(args.device)
     h, w = args.size
-    print(f'device: {name}; image {w}x{h}')
+    print(f'device: {describe_device(device)}; image {w}x{h}')
     torch.manual_seed(0)
     x = torch.rand(1, 3, h, w, device=device)
-    times = {}
+    infer, params = {}, {}
     for key, config in (('CWAN', 'cwan_1xb16_lol-v1-128x128.py'),
                         ('RGB baseline', 'rgbnet_1xb16_lol-v1-128x128.py')):
         model = MODELS.build(Config.fromfile(osp.join(CONFIGS,
                                                       config)).model)
         model.to(device).eval()
-        n = sum(p.numel() for p in model.parameters())
+        params[key] = sum(p.numel() for p in model.parameters())
 
-        def infer(model=model):
+        def run(model=model):
             with torch.no_grad():
                 model(x, mode='tensor')
 
-        times[key] = timeit(infer, args.repeats, device)
-        print(f'{key:<13} {n:,} parameters: {1000 * times[key]:.1f} ms')
-    print(f'CWAN / RGB baseline: x{times["CWAN"] / times["RGB baseline"]:.3f}')
+        infer[key] = run
+    times = time_interleaved(infer, args.repeats, device=device)
+    for key, timing in times.items():
+        print(f'{key:<13} {params[key]:,} parameters: '
+              f'{1000 * timing.median:.1f} ms')
+    print(f'CWAN / RGB baseline: '
+          f'x{times["CWAN"].ratio(times["RGB baseline"]):.3f}')
 
     rgb = x[0].float()
     img = rgb.permute(1, 2, 0).cpu().numpy().astype(np.float32)
@@ -103,8 +87,9 @@ def main() -> None:
         return cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_RGB2Lab),
                             cv2.COLOR_Lab2RGB)
 
-    t_ours = timeit(ours, args.repeats, device)
-    t_cv = timeit(opencv, args.repeats, torch.device('cpu'))
+    colour = time_interleaved(
+        dict(ours=ours, opencv=opencv), args.repeats, device=device)
+    t_ours, t_cv = colour['ours'].median, colour['opencv'].median
     err_ours = (ours() - rgb).abs().max().item()
     err_cv = float(np.abs(opencv() - img).max())
     lab_diff = float(

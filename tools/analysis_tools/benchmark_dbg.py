@@ -19,6 +19,9 @@ its size), and reported with the ratio DBG / BMN:
   ``post_processing`` (Python soft-NMS);
 - inference: forward + post-processing, i.e. ``predict``.
 
+Within a stage the runs of the models alternate after a warm-up
+(:func:`mmext.benchmark.time_interleaved`), the median of ``--repeats``.
+
 BMN's ``predict`` reads batch item 0 only, so BMN runs with batch size 1;
 DBG runs with ``--batch-size`` (and batch size 1, for the same-batch
 comparison).  With untrained weights BMN's boundary scores are flat and it
@@ -28,8 +31,7 @@ here is an upper bound.
 import argparse
 import logging
 import os.path as osp
-import time
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Tuple
 
 import torch
 from mmaction.registry import MODELS
@@ -40,6 +42,7 @@ from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 
 import mmext.action  # noqa: F401  registers DBG; compat shims for mmaction
+from mmext.benchmark import describe_device, resolve_device, time_interleaved
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DBG_CONFIG = osp.join(ROOT, 'configs', 'dbg',
@@ -64,21 +67,6 @@ def parse_args() -> argparse.Namespace:
         '--threads', type=int, default=2, help='torch CPU threads')
     parser.add_argument('--device', default='cpu')
     return parser.parse_args()
-
-
-def timeit(fn: Callable, repeats: int, device: str) -> float:
-    """Median seconds of ``fn()`` over ``repeats`` runs after a warm-up."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        if device.startswith('cuda'):
-            torch.cuda.synchronize()
-        start = time.perf_counter()
-        fn()
-        if device.startswith('cuda'):
-            torch.cuda.synchronize()
-        times.append(time.perf_counter() - start)
-    return sorted(times)[len(times) // 2]
 
 
 def data_samples(num: int) -> List[ActionDataSample]:
@@ -109,50 +97,63 @@ def cached_forward(model: torch.nn.Module, inputs: torch.Tensor) -> Callable:
     return post_process
 
 
-def benchmark(args: argparse.Namespace) -> Dict[str, Dict[str, float]]:
+def stages(model: torch.nn.Module, feature_layer: Callable,
+           x: torch.Tensor, base: torch.Tensor) -> Dict[str, Callable]:
+    """The four timed stages of ``model`` on the batch ``x``."""
+    samples = data_samples(x.size(0))
+    return {
+        'feature layer': lambda: feature_layer(base),
+        'forward': lambda: model._forward(x),
+        'post-processing': cached_forward(model, x),
+        'inference': lambda: model.predict(x, samples),
+    }
+
+
+def benchmark(args: argparse.Namespace,
+              device: torch.device) -> Dict[str, Dict[str, float]]:
     torch.set_num_threads(args.threads)
     init_default_scope('mmaction')
     MMLogger.get_current_instance().setLevel(logging.WARNING)
     dbg = MODELS.build(Config.fromfile(DBG_CONFIG).model)
     dbg.init_weights()
     bmn = MODELS.build(get_config(BMN_CONFIG).model)
-    dbg.to(args.device).eval()
-    bmn.to(args.device).eval()
+    dbg.to(device).eval()
+    bmn.to(device).eval()
     torch.manual_seed(0)
-    features = torch.randn(args.batch_size, 400, 100, device=args.device)
-    timings: Dict[str, Dict[str, float]] = {}
-
-    def record(stage: str, name: str, fn: Callable, batch: int) -> None:
-        seconds = timeit(fn, args.repeats, args.device)
-        timings.setdefault(stage, {})[name] = seconds / batch
-
+    features = torch.randn(args.batch_size, 400, 100, device=device)
+    runs: Dict[str, Tuple[Dict[str, Callable], int]] = {}
     with torch.no_grad():
         for batch in sorted({1, args.batch_size}):
             x = features[:batch]
-            name = f'DBG (batch {batch})'
             base = bmn.x_1d_p(bmn.x_1d_b(x))
-            record('feature layer', name, lambda: dbg.pfg(base), batch)
-            record('forward', name, lambda: dbg._forward(x), batch)
-            record('post-processing', name, cached_forward(dbg, x), batch)
-            samples = data_samples(batch)
-            record('inference', name, lambda: dbg.predict(x, samples), batch)
+            runs[f'DBG (batch {batch})'] = (stages(dbg, dbg.pfg, x,
+                                                   base), batch)
         x = features[:1]
-        name = 'BMN (batch 1)'
         base = bmn.x_1d_p(bmn.x_1d_b(x))
-        record('feature layer', name,
-               lambda: bmn._boundary_matching_layer(base), 1)
-        record('forward', name, lambda: bmn._forward(x), 1)
-        record('post-processing', name, cached_forward(bmn, x), 1)
-        samples = data_samples(1)
-        record('inference', name, lambda: bmn.predict(x, samples), 1)
+        runs['BMN (batch 1)'] = (stages(bmn, bmn._boundary_matching_layer, x,
+                                        base), 1)
+        # per stage, the models' runs interleaved; seconds per video
+        timings: Dict[str, Dict[str, float]] = {}
+        for stage in ('feature layer', 'forward', 'post-processing',
+                      'inference'):
+            times = time_interleaved(
+                {name: fns[stage]
+                 for name, (fns, _) in runs.items()},
+                args.repeats,
+                device=device)
+            timings[stage] = {
+                name: times[name].median / batch
+                for name, (_, batch) in runs.items()
+            }
     return timings
 
 
 def main() -> None:
     args = parse_args()
-    timings = benchmark(args)
-    print(f'Per-video time, T = 100, device {args.device}, '
-          f'{args.threads} CPU threads; ratio = DBG / BMN (batch 1)')
+    device = resolve_device(args.device)
+    timings = benchmark(args, device)
+    print(f'Per-video time, T = 100, device {describe_device(device)}; '
+          'ratio = DBG / BMN (batch 1)')
     header = f'{"stage":<16} {"model":<16} {"ms/video":>10} {"ratio":>7}'
     print(header)
     print('-' * len(header))

@@ -9,9 +9,9 @@ Model part: both models are built from the configs in ``configs/ranet/``
 ``simplebaseline_res50_8xb64-210e_mpii-256x256.py``) without loading
 weights, and timed in inference mode on the same random 256x256 crops
 (the network forward, without flip test or decoding), interleaved after a
-warm-up.  FLOPs are counted by mmengine's analysis tools for one crop
-(convolutions, deconvolutions and linear layers; element-wise products are
-not counted).
+warm-up (:func:`mmext.benchmark.time_interleaved`).  FLOPs are counted by
+mmengine's analysis tools for one crop (convolutions, deconvolutions and
+linear layers; element-wise products are not counted).
 
 Data part: the RANet training pipeline (LoadImage -> GetBBoxCenterScale ->
 PDA -> RandomFlip -> RandomBBoxTransform -> TopdownAffine -> GenerateTarget
@@ -26,9 +26,9 @@ part library is the quickstart's.
 import argparse
 import json
 import os.path as osp
-import statistics
 import tempfile
 import time
+from functools import partial
 
 import cv2
 import numpy as np
@@ -41,6 +41,8 @@ from mmpose.datasets import MpiiDataset
 from mmpose.registry import MODELS
 
 import mmext.pose  # noqa: F401
+from mmext.benchmark import (describe_device, forward_latencies, print_table,
+                             resolve_device, time_interleaved)
 from mmext.pose.datasets.ranet_quickstart_data import (prepare_quickstart_data,
                                                        render_sample)
 
@@ -63,23 +65,6 @@ class Network(torch.nn.Module):
         return self.model._forward(x)
 
 
-def latencies(models: dict, x: torch.Tensor, repeats: int) -> dict:
-    """Median seconds of a forward pass, runs interleaved after warm-up."""
-    times = {name: [] for name in models}
-    with torch.inference_mode():
-        for i in range(repeats + 1):
-            for name, model in models.items():
-                if x.is_cuda:
-                    torch.cuda.synchronize()
-                start = time.perf_counter()
-                model(x)
-                if x.is_cuda:
-                    torch.cuda.synchronize()
-                if i > 0:
-                    times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
-
-
 def benchmark_models(args, device: str) -> None:
     models, stats = {}, {}
     for name, config in CONFIGS.items():
@@ -93,8 +78,9 @@ def benchmark_models(args, device: str) -> None:
             params=sum(p.numel() for p in model.parameters()), flops=flops)
     for n in args.batch_sizes:
         x = torch.randn(n, 3, 256, 256, device=device)
-        for name, seconds in latencies(models, x, args.repeats).items():
-            stats[name][f'b{n}'] = seconds
+        times = forward_latencies(models, x, args.repeats, device)
+        for name, timing in times.items():
+            stats[name][f'b{n}'] = timing.median
     header = ['model', 'params (M)', 'GFLOPs/crop'
               ] + [f'latency b{n} (ms)' for n in args.batch_sizes]
     rows = [[name, f'{v["params"] / 1e6:.2f}', f'{v["flops"] / 1e9:.2f}'] +
@@ -147,20 +133,23 @@ def benchmark_pda(args) -> None:
             else:
                 steps[pda_index].update(part_library=library, prob=prob)
             variants[name] = Compose(steps)
-        times = {name: [] for name in variants}
-        for i in range(args.repeats + 1):  # interleaved, first = warm-up
-            for name, transform in variants.items():
-                np.random.seed(i)
-                start = time.process_time()
-                for info in infos:
-                    transform(dict(info))
-                if i > 0:
-                    times[name].append(time.process_time() - start)
-    base = statistics.median(times['without PDA'])
+
+        def load_all(transform):
+            for info in infos:
+                transform(dict(info))
+
+        # every variant sees the same random stream in a round
+        times = time_interleaved(
+            {name: partial(load_all, t)
+             for name, t in variants.items()},
+            args.repeats,
+            clock=time.process_time,
+            before=np.random.seed)
+    base = times['without PDA'].median
     header = ['pipeline', 'images per CPU second', 'vs without PDA']
     rows = []
-    for name, t in times.items():
-        seconds = statistics.median(t)
+    for name, timing in times.items():
+        seconds = timing.median
         rows.append([
             name, f'{len(infos) / seconds:.1f}',
             f'{100 * (seconds / base - 1):+.1f} %'
@@ -171,14 +160,6 @@ def benchmark_pda(args) -> None:
     print_table(header, rows)
 
 
-def print_table(header: list, rows: list) -> None:
-    widths = [
-        max(len(r[i]) for r in rows + [header]) for i in range(len(header))
-    ]
-    for row in [header] + rows:
-        print(' | '.join(c.ljust(w) for c, w in zip(row, widths)))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--batch-sizes', type=int, nargs='+', default=[1, 8])
@@ -187,15 +168,11 @@ def main() -> None:
     parser.add_argument('--pda-images', type=int, default=64)
     parser.add_argument('--pda-image-size', type=int, default=720)
     args = parser.parse_args()
-    device = args.device
-    if device.startswith('cuda') and not torch.cuda.is_available():
-        print('CUDA is not available: benchmarking on the CPU instead')
-        device = 'cpu'
+    device = resolve_device(args.device)
     init_default_scope('mmpose')
     torch.manual_seed(0)
-    name = torch.cuda.get_device_name(device) if device.startswith(
-        'cuda') else f'CPU, {torch.get_num_threads()} threads'
-    print(f'device: {name}; torch {torch.__version__}; input 256x256')
+    print(f'device: {describe_device(device)}; torch {torch.__version__}; '
+          'input 256x256')
     benchmark_models(args, device)
     benchmark_pda(args)
 

@@ -11,8 +11,6 @@ element-wise products and sums are not counted).  The paper reports 33
 GFLOPs for TEINet-R50 at 8 x 224 x 224, nearly TSM's.
 """
 import argparse
-import statistics
-import time
 
 import torch
 import torch.nn as nn
@@ -20,6 +18,8 @@ from mmengine.analysis import get_model_complexity_info
 from mmengine.registry import init_default_scope
 
 import mmext.action  # noqa: F401
+from mmext.benchmark import (describe_device, forward_latencies, print_table,
+                             resolve_device)
 from mmaction.registry import MODELS
 
 
@@ -55,27 +55,6 @@ def build_models(num_segments: int) -> dict:
     }
 
 
-def latencies(models: dict, x: torch.Tensor, repeats: int) -> dict:
-    """Median seconds of a forward pass of each model.
-
-    Runs are interleaved (A, B, A, B, ...) after one warm-up pass each, so
-    that a change in machine load affects both models alike.
-    """
-    times = {name: [] for name in models}
-    with torch.inference_mode():
-        for i in range(repeats + 1):
-            for name, model in models.items():
-                if x.is_cuda:
-                    torch.cuda.synchronize()
-                start = time.perf_counter()
-                model(x)
-                if x.is_cuda:
-                    torch.cuda.synchronize()
-                if i > 0:
-                    times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--batch-sizes', type=int, nargs='+', default=[1, 8])
@@ -85,27 +64,29 @@ def main() -> None:
     parser.add_argument('--device', default='cpu')
     args = parser.parse_args()
 
+    device = resolve_device(args.device)
     init_default_scope('mmaction')
     torch.manual_seed(0)
-    models = {name: m.eval().to(args.device)
+    models = {name: m.eval().to(device)
               for name, m in build_models(args.num_segments).items()}
     t, s = args.num_segments, args.size
-    device_name = torch.cuda.get_device_name() if args.device.startswith(
-        'cuda') else f'CPU, {torch.get_num_threads()} threads'
-    print(f'device: {device_name}; torch {torch.__version__}; '
+    print(f'device: {describe_device(device)}; torch {torch.__version__}; '
           f'clips of {t} x 3 x {s} x {s}')
 
     stats = {}
     for name, model in models.items():
         params = sum(p.numel() for p in model.parameters())
         flops = get_model_complexity_info(
-            model, inputs=(torch.randn(t, 3, s, s, device=args.device), ),
+            model, inputs=(torch.randn(t, 3, s, s, device=device), ),
             show_table=False, show_arch=False)['flops']
         stats[name] = dict(params=params, flops=flops)
     for n in args.batch_sizes:
-        x = torch.randn(n * t, 3, s, s, device=args.device)
-        for name, seconds in latencies(models, x, args.repeats).items():
-            stats[name][f'latency_b{n}'] = seconds
+        x = torch.randn(n * t, 3, s, s, device=device)
+        # runs alternate (A, B, A, B, ...) after a warm-up, so that a change
+        # in machine load affects both models alike
+        times = forward_latencies(models, x, args.repeats, device)
+        for name, timing in times.items():
+            stats[name][f'latency_b{n}'] = timing.median
 
     header = ['model', 'params (M)', 'GFLOPs/clip'] + [
         f'latency b{n} (s)' for n in args.batch_sizes]
@@ -117,10 +98,7 @@ def main() -> None:
                  f'{tei["flops"] / tsm["flops"]:.3f}'] +
                 [f'{tei[f"latency_b{n}"] / tsm[f"latency_b{n}"]:.3f}'
                  for n in args.batch_sizes])
-    widths = [max(len(r[i]) for r in rows + [header])
-              for i in range(len(header))]
-    for row in [header] + rows:
-        print(' | '.join(c.ljust(w) for c, w in zip(row, widths)))
+    print_table(header, rows)
 
 
 if __name__ == '__main__':

@@ -17,9 +17,9 @@ stops the run with an error naming the file and the line.
 import argparse
 import json
 
-from mmext.det.evaluation.functional import (SETTINGS, evaluate_wider_face,
-                                             load_wider_face_gt,
-                                             read_prediction_dir)
+from mmext.det.datasets.wider_face_io import (SETTINGS, load_wider_face_gt,
+                                              read_prediction_dir)
+from mmext.det.evaluation.functional import evaluate_wider_face
 
 
 def parse_args() -> argparse.Namespace:

@@ -6,9 +6,8 @@ from mmdet.datasets import BaseDetDataset
 from mmdet.registry import DATASETS
 from mmengine.fileio import get_text
 
-from mmext.det.evaluation.functional.fddb_eval import (ellipse_bboxes,
-                                                       fddb_annotation_files,
-                                                       parse_fddb_ellipse_list)
+from .fddb_io import (ellipse_bboxes, fddb_annotation_files,
+                      parse_fddb_ellipse_list)
 
 
 @DATASETS.register_module()

@@ -43,9 +43,8 @@ from typing import Dict, List, Tuple
 import cv2
 import numpy as np
 
-from mmext.det.evaluation.functional.wider_face_eval import (
-    SETTINGS, WIDERFaceGroundTruth, save_wider_face_gt)
 from mmext.quickstart import write_once
+from .wider_face_io import SETTINGS, WIDERFaceGroundTruth, save_wider_face_gt
 
 #: Bumped when the generated data changes; a cache of another version is
 #: rewritten.

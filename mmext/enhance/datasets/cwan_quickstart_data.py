@@ -147,27 +147,3 @@ def prepare_quickstart_data(data_root: str) -> str:
         str: ``data_root``.
     """
     return write_once(data_root, _write, VERSION)
-
-
-def input_psnr(data_root: str, split: str = 'eval15') -> float:
-    """Mean PSNR of the low-light inputs against their ground truth, i.e.
-    what :class:`~mmext.enhance.evaluation.PSNR` gives for the identity.
-
-    Args:
-        data_root (str): the quickstart (LOL-v1 layout) root.
-        split (str): 'our485' or 'eval15'. Default 'eval15'.
-    """
-    from mmext.enhance.evaluation.metrics import psnr
-    folder = osp.join(data_root, split)
-    values = []
-    for name in sorted(os.listdir(osp.join(folder, 'low'))):
-        low = cv2.imread(osp.join(folder, 'low', name))
-        high = cv2.imread(osp.join(folder, 'high', name))
-        values.append(psnr(low.astype(np.float64), high.astype(np.float64)))
-    return float(np.mean(values))
-
-
-def quickstart_input_psnr(cfg) -> float:
-    """:func:`input_psnr` on the quickstart test split of a config
-    (``quickstart.reference.compute`` of ``tools/quickstart.py``)."""
-    return input_psnr(cfg.data_root, 'eval15')

@@ -28,38 +28,15 @@ Departures, documented: OpenCV's rasteriser may differ by a few boundary
 pixels between the OpenCV 1.x of the release and the installed one, and
 SciPy's ``linear_sum_assignment`` may choose another of several equally
 good assignments.
+
+The annotation and detection files are read and written by
+:mod:`mmext.det.datasets.fddb_io`.
 """
-import glob
-import os.path as osp
-from typing import Dict, List, Mapping, Sequence, Tuple
+from typing import Dict, Mapping, Sequence, Tuple
 
 import cv2
 import numpy as np
 from scipy.optimize import linear_sum_assignment
-
-#: Fold annotation files inside the ``FDDB-folds`` folder.
-FOLD_PATTERN = 'FDDB-fold-*-ellipseList.txt'
-
-
-def fddb_annotation_files(ann_file: str) -> List[str]:
-    """``ann_file`` itself, or every fold file when it is a folder.
-
-    Args:
-        ann_file (str): An ``FDDB-fold-XX-ellipseList.txt`` file or the
-            ``FDDB-folds`` folder.
-
-    Returns:
-        list[str]: The annotation files, folds in order.
-
-    Raises:
-        FileNotFoundError: If a folder holds no fold file.
-    """
-    if not osp.isdir(ann_file):
-        return [ann_file]
-    files = sorted(glob.glob(osp.join(ann_file, FOLD_PATTERN)))
-    if not files:
-        raise FileNotFoundError(f'no {FOLD_PATTERN} in {ann_file}')
-    return files
 
 
 def ellipse_masks(ellipses: np.ndarray, shape: Tuple[int, int]) -> np.ndarray:
@@ -124,7 +101,7 @@ def region_overlaps(ellipses: np.ndarray, rects: np.ndarray,
         integral[:, y2, x2] - integral[:, y1, x2] - integral[:, y2, x1] +
         integral[:, y1, x1])
     rect_area = (x2 - x1) * (y2 - y1)
-    union = masks.reshape(len(masks), -1).sum(1)[:, None] + rect_area - inter
+    union = masks.sum((1, 2))[:, None] + rect_area - inter
     with np.errstate(divide='ignore', invalid='ignore'):
         return np.where(union > 0, inter / union, 0.)
 
@@ -240,78 +217,3 @@ def evaluate_fddb(predictions: Mapping[str, np.ndarray],
     if return_roc:
         results['roc'] = roc
     return results
-
-
-def parse_fddb_ellipse_list(path: str,
-                            text: str) -> List[Tuple[str, np.ndarray]]:
-    """Parse an ``FDDB-fold-XX-ellipseList.txt`` file.
-
-    Each image is its path without extension (``2002/08/11/big/img_591``),
-    the number of faces N and N lines ``ra rb theta cx cy 1``.
-
-    Args:
-        path (str): The file name, for error messages.
-        text (str): The file content.
-
-    Returns:
-        list[tuple[str, np.ndarray]]: Image id and ``(N, 5)`` ellipses.
-
-    Raises:
-        ValueError: On a malformed line (the message names file and line).
-    """
-    lines = text.splitlines()
-    while lines and not lines[-1].strip():
-        lines.pop()
-    images, i = [], 0
-    while i < len(lines):
-        name = lines[i].strip()
-        if not name or len(name.split()) != 1:
-            raise ValueError(f'{path}:{i + 1}: expected an image path, got '
-                             f'{lines[i]!r}')
-        count = lines[i + 1].strip() if i + 1 < len(lines) else ''
-        if not count.isdigit():
-            raise ValueError(f'{path}:{i + 2}: expected the number of '
-                             f'faces, got {count!r}')
-        rows = lines[i + 2:i + 2 + int(count)]
-        if len(rows) < int(count):
-            raise ValueError(f'{path}:{len(lines) + 1}: {name} announces '
-                             f'{count} faces, the file ends after '
-                             f'{len(rows)}')
-        ellipses = []
-        for k, row in enumerate(rows):
-            fields = row.split()
-            try:
-                values = [float(v) for v in fields]
-            except ValueError:
-                values = []
-            if len(values) != 6:
-                raise ValueError(
-                    f'{path}:{i + 3 + k}: expected "major_axis_radius '
-                    'minor_axis_radius angle center_x center_y 1", got '
-                    f'{row!r}')
-            if not (np.isfinite(values).all() and values[0] > 0
-                    and values[1] > 0):
-                raise ValueError(
-                    f'{path}:{i + 3 + k}: an ellipse needs finite values '
-                    'and positive major and minor axis radii, got '
-                    f'{row!r}')
-            ellipses.append(values[:5])
-        images.append((name, np.array(ellipses,
-                                      dtype=np.float64).reshape(-1, 5)))
-        i += 2 + int(count)
-    return images
-
-
-def ellipse_bboxes(ellipses: np.ndarray) -> np.ndarray:
-    """Axis-aligned ``[x1, y1, x2, y2]`` boxes enclosing rotated ellipses.
-
-    Args:
-        ellipses (np.ndarray): ``(K, 5)`` ``[ra, rb, theta, cx, cy]``.
-
-    Returns:
-        np.ndarray: ``(K, 4)`` boxes.
-    """
-    ra, rb, theta, cx, cy = ellipses.T
-    half_w = np.hypot(ra * np.cos(theta), rb * np.sin(theta))
-    half_h = np.hypot(ra * np.sin(theta), rb * np.cos(theta))
-    return np.stack([cx - half_w, cy - half_h, cx + half_w, cy + half_h], 1)

@@ -1,6 +1,4 @@
 """FDDB discrete / continuous ROC of the official evaluation."""
-import os
-import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
@@ -9,8 +7,10 @@ from mmengine.evaluator import BaseMetric
 from mmengine.fileio import get_text
 from mmengine.logging import MMLogger
 
-from ..functional.fddb_eval import (evaluate_fddb, fddb_annotation_files,
-                                    parse_fddb_ellipse_list)
+from mmext.det.datasets.fddb_io import (fddb_annotation_files,
+                                        parse_fddb_ellipse_list,
+                                        write_fddb_detections, write_fddb_roc)
+from ..functional.fddb_eval import evaluate_fddb
 
 
 @METRICS.register_module()
@@ -37,6 +37,10 @@ evaluate_fddb`: detections drawn as rectangles are matched to the
         roc_prefix (str, optional): Also write the ROC in the official
             files ``<roc_prefix>DiscROC.txt`` (``TPR FP threshold``) and
             ``<roc_prefix>ContROC.txt`` (``TPR FP``).
+        submission_file (str, optional): Also write the detections there
+            in the official output format (per image its id, the count and
+            ``x y w h score`` lines), which
+            ``tools/analysis_tools/fddb_eval.py`` scores.
         collect_device (str): ``cpu`` or ``gpu``. Defaults to ``cpu``.
         prefix (str, optional): Metric name prefix. Defaults to ``fddb``.
     """
@@ -46,12 +50,14 @@ evaluate_fddb`: detections drawn as rectangles are matched to the
                  ann_file: str,
                  fp_levels: Sequence[int] = (1000, ),
                  roc_prefix: Optional[str] = None,
+                 submission_file: Optional[str] = None,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.ann_file = ann_file
         self.fp_levels = tuple(fp_levels)
         self.roc_prefix = roc_prefix
+        self.submission_file = submission_file
 
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
         """Keep each image's detections as ``[x, y, w, h, score]``.
@@ -90,6 +96,8 @@ evaluate_fddb`: detections drawn as rectangles are matched to the
                 raise ValueError(f'FDDBMetric: image {key} was predicted '
                                  'twice')
             predictions[key], shapes[key] = dets, shape
+        if self.submission_file:
+            write_fddb_detections(self.submission_file, predictions)
         missing = len(annotations) - len(predictions)
         if missing > 0:
             MMLogger.get_current_instance().warning(
@@ -102,14 +110,5 @@ evaluate_fddb`: detections drawn as rectangles are matched to the
             self.fp_levels,
             return_roc=bool(self.roc_prefix))
         if self.roc_prefix:
-            self._write_roc(out.pop('roc'))
+            write_fddb_roc(self.roc_prefix, out.pop('roc'))
         return out
-
-    def _write_roc(self, roc: np.ndarray) -> None:
-        """The official ROC files, by ascending threshold."""
-        os.makedirs(osp.dirname(self.roc_prefix) or '.', exist_ok=True)
-        roc = roc[::-1]
-        np.savetxt(
-            self.roc_prefix + 'DiscROC.txt', roc[:, [2, 1, 0]], fmt='%.10g')
-        np.savetxt(
-            self.roc_prefix + 'ContROC.txt', roc[:, [3, 1]], fmt='%.10g')

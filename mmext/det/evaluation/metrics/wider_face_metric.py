@@ -7,9 +7,9 @@ from mmdet.registry import METRICS
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
-from ..functional.wider_face_eval import (SETTINGS, evaluate_wider_face,
-                                          load_wider_face_gt,
-                                          write_prediction_dir)
+from mmext.det.datasets.wider_face_io import (SETTINGS, load_wider_face_gt,
+                                              write_prediction_dir)
+from ..functional.wider_face_eval import evaluate_wider_face
 
 
 def wider_face_key(img_path: str) -> str:
