@@ -1,4 +1,4 @@
-"""Face recognition and anti-spoofing (CurricularFace, DDL, FAN, Aurora Guard).
+"""Face recognition: CurricularFace and DDL (FAN and Aurora Guard to come).
 
 Built on mmpretrain.
 

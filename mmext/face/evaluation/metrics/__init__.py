@@ -1,4 +1,7 @@
+from .face_identification_metric import FaceIdentificationMetric
 from .ijb_metric import IJBTemplateMetric
 from .verification_metric import FaceVerificationMetric
 
-__all__ = ['FaceVerificationMetric', 'IJBTemplateMetric']
+__all__ = [
+    'FaceIdentificationMetric', 'FaceVerificationMetric', 'IJBTemplateMetric'
+]

@@ -1,3 +1,4 @@
+from .ddl_recognizer import DDLRecognizer
 from .face_recognizer import FaceRecognizer
 
-__all__ = ['FaceRecognizer']
+__all__ = ['DDLRecognizer', 'FaceRecognizer']

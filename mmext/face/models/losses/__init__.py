@@ -1,0 +1,3 @@
+from .ddl_loss import DDLLoss
+
+__all__ = ['DDLLoss']
