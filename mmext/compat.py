@@ -27,6 +27,13 @@ Shims:
   DDP, so distributed training on CPU with gloo crashes
   (open-mmlab/mmengine#1079 discussion; torch DDP rejects ``device_ids`` for
   CPU modules).
+* :func:`patch_rank_local_state`: after ``init_weights`` the runner
+  broadcasts every ``state_dict()`` entry from rank 0
+  (``Runner._init_model_weights``, mmengine <= 0.10.7), which overwrites
+  (or, with another shape, crashes on) a model-parallel shard such as
+  Partial FC's class centres and fails on non-tensor extra state. Entries
+  that a module names in ``rank_local_state_keys`` are left out of that
+  broadcast.
 """
 import contextlib
 import contextvars
@@ -513,6 +520,67 @@ def patch_cpu_distributed() -> bool:
     return True
 
 
+# ---------------------------------------------------------------------------
+# Rank-local (model-parallel) state.
+# ---------------------------------------------------------------------------
+def rank_local_keys(model) -> List[str]:
+    """State-dict keys of ``model`` that differ by rank on purpose.
+
+    A module declares them as ``rank_local_state_keys`` (names relative to
+    the module, e.g. ``('weight', '_extra_state')``).
+    """
+    return [
+        f'{name}.{key}' if name else key
+        for name, module in model.named_modules()
+        for key in getattr(module, 'rank_local_state_keys', ())
+    ]
+
+
+def patch_rank_local_state() -> bool:
+    """Keep rank-local entries out of the runner's post-init broadcast.
+
+    ``Runner._init_model_weights`` is called unchanged, with the model's
+    ``state_dict`` returning everything but :func:`rank_local_keys` for the
+    duration of the call; models without such keys are not touched.
+    """
+    mmengine_version = _dist_version('mmengine')
+    if mmengine_version is None or mmengine_version >= (0, 11):
+        return False
+
+    def patch(module):
+        from mmengine.model import is_model_wrapper
+        for cls in _runner_classes(module):
+            init = getattr(cls, '_init_model_weights', None)
+            if init is None or hasattr(init, '__wrapped__'):
+                continue
+
+            def _init_model_weights(self, _init=init):
+                model = self.model.module if is_model_wrapper(
+                    self.model) else self.model
+                local = set(rank_local_keys(model))
+                if not local:
+                    return _init(self)
+                full_state_dict = model.state_dict
+
+                def shared_state_dict(*args, **kwargs):
+                    state = full_state_dict(*args, **kwargs)
+                    for key in local:
+                        state.pop(key, None)
+                    return state
+
+                model.state_dict = shared_state_dict
+                try:
+                    return _init(self)
+                finally:
+                    del model.state_dict
+
+            _init_model_weights.__wrapped__ = init
+            cls._init_model_weights = _init_model_weights
+
+    when_imported('mmengine.runner.runner', patch)
+    return True
+
+
 def apply_all() -> Dict[str, bool]:
     """Apply every shim once; return which ones are active."""
     if not _APPLIED:
@@ -521,4 +589,5 @@ def apply_all() -> Dict[str, bool]:
             patch_numpy_removed_aliases())
         _APPLIED['checkpoint_loading'] = patch_checkpoint_loading()
         _APPLIED['cpu_distributed'] = patch_cpu_distributed()
+        _APPLIED['rank_local_state'] = patch_rank_local_state()
     return dict(_APPLIED)

@@ -1,9 +1,11 @@
 from typing import Optional, Sequence, Union
 
 import torch
-from mmengine.dist import all_reduce, is_distributed
 from mmpretrain.models.heads import ArcFaceClsHead
 from mmpretrain.registry import MODELS
+
+from .margins import (additive_angular_margin, curriculum_modulation,
+                      update_curriculum_t)
 
 
 @MODELS.register_module()
@@ -62,7 +64,9 @@ class CurricularFaceHead(ArcFaceClsHead):
     The logits are computed in fp32 (autocast is disabled, as in
     ``ArcFaceClsHead``), and the cosines are clamped to [-1, 1] as in the
     official code (``ArcFaceClsHead`` does not clamp, so a cosine that
-    rounds above 1 gives NaN there).
+    rounds above 1 gives NaN there). The formulas are those of
+    :mod:`mmext.face.models.heads.margins`, shared with the sharded
+    :class:`PartialFCHead` (``margin=dict(type='CurricularFaceMargin')``).
 
     Example:
         .. code:: python
@@ -129,7 +133,6 @@ class CurricularFaceHead(ArcFaceClsHead):
         self.momentum = momentum
         self.register_buffer('t', torch.zeros(1))
 
-    @torch.no_grad()
     def _update_t(self, target_cos: torch.Tensor) -> None:
         """EMA update of ``t`` with the (global) batch mean positive cosine.
 
@@ -137,14 +140,7 @@ class CurricularFaceHead(ArcFaceClsHead):
             target_cos (torch.Tensor): Positive cosines of this rank's
                 samples, ``(N, 1)``.
         """
-        stats = torch.stack([
-            target_cos.sum(),
-            target_cos.new_tensor(float(target_cos.numel()))
-        ]).to(self.t)
-        if is_distributed():
-            all_reduce(stats, op='sum')
-        batch_mean = stats[0] / stats[1]
-        self.t.mul_(self.momentum).add_((1. - self.momentum) * batch_mean)
+        update_curriculum_t(self.t, target_cos, self.momentum)
 
     def _get_logit_with_margin(self, pre_logits: torch.Tensor,
                                target: torch.Tensor) -> torch.Tensor:
@@ -164,14 +160,11 @@ class CurricularFaceHead(ArcFaceClsHead):
         cosine = self.norm_product(pre_logits.to(weight.dtype)).clamp(-1, 1)
         index = target.view(-1, 1)
         target_cos = cosine.gather(1, index)
-        margins = self.margins[index]
-        cos_theta_m = torch.cos(torch.acos(target_cos) + margins)
-        positive = torch.where(target_cos > self.threshold[index], cos_theta_m,
-                               target_cos - self.sinm_m[index])
+        positive, cos_theta_m = additive_angular_margin(
+            target_cos, self.margins[index], self.threshold[index],
+            self.sinm_m[index])
 
         if self.training:
             self._update_t(target_cos)
-        hard = cosine > cos_theta_m.detach()
-        t = self.t.to(cosine.dtype)
-        logits = torch.where(hard, cosine * (t + cosine), cosine)
+        logits = curriculum_modulation(cosine, cos_theta_m, self.t)
         return logits.scatter(1, index, positive)

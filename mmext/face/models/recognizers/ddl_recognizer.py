@@ -69,7 +69,9 @@ class DDLRecognizer(FaceRecognizer):
       ``loss_ce_easy`` and ``loss_ce_hard``;
     - from iteration ``train_cfg.ddl_start_iter`` on, ``ddl_loss``
       (:class:`DDLLoss`) with the easy branch as teacher: negatives from the
-      single-image branches, positives from the pair branches.
+      single-image branches, positives from the pair branches. While DDL is
+      off (before that iteration, or ``ddl_loss=None``) the pair images are
+      not embedded at all, as nothing uses them.
 
     **Gradient scale.** TFace's ``AllGather`` backward reduce-scatters (sums)
     the gathered gradient and multiplies it by the world size ``W``. TFace's
@@ -211,11 +213,20 @@ class DDLRecognizer(FaceRecognizer):
             with DDL on, the three DDL terms.
         """
         groups = self.split_branches(data_samples)
-        embedding = self.extract_feat(inputs)[-1]
-        feats = {
-            name: gather_with_grad(embedding[idx])
-            for name, idx in groups.items()
-        }
+        iteration = self._current_iter()
+        self._calls += 1
+        ddl_on = self.ddl_loss is not None and \
+            iteration >= self.ddl_start_iter
+        # the pair branches feed DDL only: not embedded while it is off
+        used = BRANCHES if ddl_on else ('easy', 'hard')
+        index = torch.tensor([i for name in used for i in groups[name]],
+                             device=inputs.device)
+        embedding = self.extract_feat(inputs.index_select(0, index))[-1]
+        feats, start = {}, 0
+        for name in used:
+            size = len(groups[name])
+            feats[name] = gather_with_grad(embedding[start:start + size])
+            start += size
         losses = {}
         for name in ('easy', 'hard'):
             samples = [data_samples[i] for i in groups[name]]
@@ -229,9 +240,7 @@ class DDLRecognizer(FaceRecognizer):
                                  or self.share_head) else self.hard_head
             head_losses = head.loss((feats[name], ), gathered)
             losses[f'loss_ce_{name}'] = head_losses['loss']
-        iteration = self._current_iter()
-        self._calls += 1
-        if self.ddl_loss is not None and iteration >= self.ddl_start_iter:
+        if ddl_on:
             scale = get_world_size() if self.ddl_grad_scale == 'world_size' \
                 else float(self.ddl_grad_scale)
             scaled = {
