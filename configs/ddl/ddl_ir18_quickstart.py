@@ -7,9 +7,9 @@
 # (RandomLowResolution); a hard pair is an HR image + a degraded one.
 # The paper fine-tunes a trained recogniser with DDL at lr 1e-3; with no
 # pretrained model here, one run does both: CurricularFace on the easy and
-# hard branches from scratch for 20 epochs (lr 0.1, x0.1 at epoch 15; the
+# hard branches from scratch for 45 epochs (lr 0.1, x0.1 at epoch 35; the
 # pair images are not embedded while DDL is off), then the paper's
-# fine-tuning with DDL at lr 1e-3 for 10 epochs (from iteration 240 of 360).
+# fine-tuning with DDL at lr 1e-3 for 10 epochs (from iteration 540 of 660).
 # Other differences, for the tiny scale: 1/8 width, 128-d embedding, 16 items
 # per branch (an epoch is 200 identities / 16 = 12 steps), s=32.
 # The DDL loss itself is the paper's (1000 bins, sigma 0.1, weights
@@ -56,7 +56,7 @@ model = dict(
         sigma=0.1,
         detach_teacher=False),
     ddl_grad_scale='world_size',
-    train_cfg=dict(ddl_start_iter=240),
+    train_cfg=dict(ddl_start_iter=540),
     test_cfg=dict(flip=True, normalize=True))
 
 train_pipeline = [
@@ -113,9 +113,9 @@ optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4),
     paramwise_cfg=dict(norm_decay_mult=0.))
 param_scheduler = dict(
-    type='MultiStepLR', by_epoch=True, milestones=[15, 20], gamma=0.1)
+    type='MultiStepLR', by_epoch=True, milestones=[35, 45], gamma=0.1)
 # no validation while training: tools/quickstart.py tests the last epoch
-train_cfg = dict(by_epoch=True, max_epochs=30, val_begin=31)
+train_cfg = dict(by_epoch=True, max_epochs=55, val_begin=56)
 val_cfg = dict()
 test_cfg = dict()
 

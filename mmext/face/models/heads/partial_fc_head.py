@@ -165,8 +165,10 @@ class PartialFCHead(BaseModule):
     **Checkpoints.** The state dict holds this rank's shard as ``weight``,
     the margin's buffers (``margin.t``), the step count of the sampling
     (``num_steps``) and, as extra state, the layout
-    ``(num_classes, world_size, rank)``; loading a state dict of another
-    layout raises. ``tools/model_converters/partial_fc_shards.py`` merges N
+    ``(num_classes, world_size, rank)``; a state dict of another layout is
+    not loaded into the head (an error when loading strictly, mmengine's
+    mismatch warning otherwise, e.g. when ``tools/test.py`` evaluates the
+    embedding on one process). ``tools/model_converters/partial_fc_shards.py`` merges N
     shard checkpoints into one checkpoint of
     :class:`~mmext.face.models.CurricularFaceHead` and splits one into N.
 
@@ -265,6 +267,25 @@ class PartialFCHead(BaseModule):
             num_classes=self.num_classes,
             world_size=self.world_size,
             rank=self.rank)
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata,
+                              strict, missing_keys, unexpected_keys,
+                              error_msgs) -> None:
+        # A shard of another layout is reported, not loaded: an error under
+        # strict loading, mmengine's mismatch warning otherwise (e.g.
+        # tools/test.py on one process, where only the embedding is used).
+        layout = state_dict.get(prefix + '_extra_state')
+        if layout is not None and dict(layout) != self.get_extra_state():
+            error_msgs.append(
+                f'{prefix or "head"}: PartialFCHead shard layout '
+                f'{dict(layout)} in the checkpoint does not match this head '
+                f'{self.get_extra_state()}; its centres are not loaded '
+                '(convert them with '
+                'tools/model_converters/partial_fc_shards.py)')
+            return
+        super()._load_from_state_dict(state_dict, prefix, local_metadata,
+                                      strict, missing_keys, unexpected_keys,
+                                      error_msgs)
 
     def set_extra_state(self, state: dict) -> None:
         mine = self.get_extra_state()

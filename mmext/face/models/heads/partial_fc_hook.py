@@ -35,7 +35,9 @@ class PartialFCCheckpointHook(Hook):
     e.g. ``--resume``) this rank's entries are put back into
     ``checkpoint['state_dict']`` and ``checkpoint['optimizer']`` before the
     runner loads them, so a resume with the same world size continues
-    exactly. A checkpoint of another world size raises: convert it with
+    exactly. Resuming from a checkpoint of another world size raises
+    (loading it with ``load_from`` or ``tools/test.py`` warns and leaves the
+    shards out): convert it with
     ``tools/model_converters/partial_fc_shards.py`` (which also reads the
     shards stored here). Only a plain ``OptimWrapper`` / ``AmpOptimWrapper``
     (one optimizer) is handled.
@@ -129,11 +131,15 @@ class PartialFCCheckpointHook(Hook):
         rank, world_size = get_dist_info()
         saved = checkpoint[SHARDS_KEY]
         if saved['world_size'] != world_size:
-            raise ValueError(
-                f'the checkpoint holds Partial FC shards of '
-                f'{saved["world_size"]} ranks, this run has {world_size}: '
-                'merge / split them with '
-                'tools/model_converters/partial_fc_shards.py')
+            message = (f'the checkpoint holds Partial FC shards of '
+                       f'{saved["world_size"]} ranks, this run has '
+                       f'{world_size}: merge / split them with '
+                       'tools/model_converters/partial_fc_shards.py')
+            if getattr(runner, '_resume', False):
+                raise ValueError(message)
+            # load_from / tools/test.py: the embedding is still usable
+            runner.logger.warning(message + '; the shards are not loaded')
+            return
         mine = saved['ranks'][rank]
         checkpoint['state_dict'].update(mine['state_dict'])
         optimizer = checkpoint.get('optimizer')
