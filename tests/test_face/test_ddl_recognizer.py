@@ -139,6 +139,88 @@ def test_two_ranks_equal_one_process_times_factor(tmp_path):
     assert any(g.abs().sum() > 0 for g in ddl_grads.values())
 
 
+PFC_HEAD = dict(
+    type='PartialFCHead',
+    num_classes=2 * B * WORLD_SIZE,
+    in_channels=8,
+    scale=16.,
+    sample_rate=1.,
+    margin=dict(type='CurricularFaceMargin', margin=0.5, momentum=0.9))
+
+
+def pfc_worker(rank, init_file, out_dir):
+    import mmext.face  # noqa: F401
+    dist.init_process_group(
+        'gloo',
+        init_method=f'file://{init_file}',
+        rank=rank,
+        world_size=WORLD_SIZE)
+    full = make_model().head.norm_product.weight.detach()
+    model = make_model(head=PFC_HEAD)
+    model.head.weight.data.copy_(
+        full[model.head.class_start:model.head.class_end])
+    model.eval()
+    seen, head_loss = [], model.head.loss
+
+    def recording_loss(feats, samples, **kwargs):
+        seen.append(feats[-1].shape[0])
+        return head_loss(feats, samples, **kwargs)
+
+    model.head.loss = recording_loss
+    images, labels = global_batch()
+    losses = model.loss(*batch_of(images, labels,
+                                  slice(rank * B, (rank + 1) * B)))
+    out = dict(losses={k: v.detach() for k, v in losses.items()}, seen=seen)
+    g = grads(model, sum(losses.values()))
+    for name, value in g.items():
+        if name != 'head.weight':  # DDP averages all but the shard
+            dist.all_reduce(value)
+            value /= WORLD_SIZE
+    out['grads'] = g
+    out['range'] = (model.head.class_start, model.head.class_end)
+    torch.save(out, osp.join(out_dir, f'{rank}.pth'))
+    dist.destroy_process_group()
+
+
+@pytest.mark.dist
+def test_partial_fc_head_equals_replicated_head(tmp_path):
+    """With the centres sharded (PartialFCHead, sample rate 1) the losses,
+    the backbone gradients and each shard's gradient are those of the
+    replicated CurricularFaceHead."""
+    mp.spawn(
+        pfc_worker,
+        args=(str(tmp_path / 'init'), str(tmp_path)),
+        nprocs=WORLD_SIZE,
+        join=True)
+    ranks = [torch.load(tmp_path / f'{r}.pth') for r in range(WORLD_SIZE)]
+
+    model = make_model()
+    model.eval()
+    images, labels = global_batch()
+    losses = model.loss(*batch_of(images, labels))
+    # the DDL terms get the world-size factor on 2 ranks, CE does not
+    total = losses['loss_ce_easy'] + losses['loss_ce_hard'] + WORLD_SIZE * sum(
+        v for k, v in losses.items() if k.startswith('loss_ddl'))
+    reference = grads(model, total)
+    for r in ranks:
+        for key, value in losses.items():
+            assert r['losses'][key].item() == pytest.approx(
+                value.item(), rel=1e-10), key
+        start, end = r['range']
+        torch.testing.assert_close(
+            r['grads']['head.weight'],
+            reference['head.norm_product.weight'][start:end],
+            rtol=1e-8,
+            atol=1e-12)
+    for name, value in ranks[0]['grads'].items():
+        if name.startswith('backbone.'):
+            torch.testing.assert_close(
+                value, reference[name], rtol=1e-8, atol=1e-12)
+    assert ranks[0]['range'] == (0, B * WORLD_SIZE)
+    # the sharded head gathers by itself: it gets each rank's own branch
+    assert [r['seen'] for r in ranks] == [[B, B]] * WORLD_SIZE
+
+
 def test_losses_and_ddl_start_iter():
     hub = MessageHub.get_current_instance()
     model = make_model(train_cfg=dict(ddl_start_iter=5))

@@ -165,7 +165,8 @@ def test_converter_split_then_merge_is_exact(tmp_path):
 
 @pytest.mark.parametrize('name', [
     'curricularface-pfc_ir18_2xb32_quickstart-data.py',
-    'curricularface-pfc0.2_ir100_8xb128_webface42m.py'
+    'curricularface-pfc0.2_ir100_8xb128_webface42m.py',
+    'ddl-pfc_ir18_2xb16_quickstart-data.py'
 ])
 def test_configs(name):
     from mmengine.config import Config
@@ -182,11 +183,12 @@ def test_configs(name):
         assert cfg.optim_wrapper.type == 'AmpOptimWrapper'
         cfg.model.head.num_classes = 1000  # building 2M x 512 is slow
     else:
-        quickstart = Config.fromfile(osp.join(
-            ROOT, 'configs', 'curricularface',
-            'curricularface_ir18_quickstart.py'))
+        base = ('ddl', 'ddl_ir18_quickstart.py') if name.startswith('ddl') \
+            else ('curricularface', 'curricularface_ir18_quickstart.py')
+        quickstart = Config.fromfile(osp.join(ROOT, 'configs', *base))
         assert cfg.model.backbone == quickstart.model.backbone
-        assert cfg.train_dataloader.batch_size * 2 == 64
+        assert cfg.train_dataloader.batch_size * 2 == \
+            quickstart.train_dataloader.batch_size
         for key in ('optim_wrapper', 'param_scheduler', 'train_cfg',
                     'test_dataloader'):
             assert cfg[key] == quickstart[key]

@@ -168,8 +168,9 @@ class PartialFCHead(BaseModule):
     ``(num_classes, world_size, rank)``; a state dict of another layout is
     not loaded into the head (an error when loading strictly, mmengine's
     mismatch warning otherwise, e.g. when ``tools/test.py`` evaluates the
-    embedding on one process). ``tools/model_converters/partial_fc_shards.py`` merges N
-    shard checkpoints into one checkpoint of
+    embedding on one process).
+    ``tools/model_converters/partial_fc_shards.py`` merges N shard
+    checkpoints into one checkpoint of
     :class:`~mmext.face.models.CurricularFaceHead` and splits one into N.
 
     Example:
@@ -219,6 +220,10 @@ class PartialFCHead(BaseModule):
     #: Differ by rank: kept out of the runner's post-init broadcast
     #: (:func:`mmext.compat.patch_rank_local_state`).
     rank_local_state_keys = ('weight', '_extra_state')
+    #: ``loss`` takes this rank's embeddings and gathers them itself; a
+    #: model that gathers embeddings for other heads (``DDLRecognizer``)
+    #: gives this one the local ones.
+    gathers_embeddings = True
 
     def __init__(self,
                  num_classes: int,

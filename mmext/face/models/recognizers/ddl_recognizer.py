@@ -88,6 +88,14 @@ class DDLRecognizer(FaceRecognizer):
     corresponds on one process with the same global batch to the DDL
     weights times 8.
 
+    **Sharded heads.** A head that gathers the embeddings itself (its
+    ``gathers_embeddings`` is True: :class:`PartialFCHead`, the class
+    centres sharded over the ranks) gets this rank's embeddings and labels
+    of its branch, and returns the same loss and embedding gradient as a
+    replicated head on the gathered batch (at ``sample_rate=1``); the model
+    then needs ``model_wrapper_cfg=dict(type='PartialFCDataParallel')``.
+    DDL still uses the gathered embeddings.
+
     Prediction is :class:`FaceRecognizer`'s (the embedding).
 
     Args:
@@ -222,10 +230,11 @@ class DDLRecognizer(FaceRecognizer):
         index = torch.tensor([i for name in used for i in groups[name]],
                              device=inputs.device)
         embedding = self.extract_feat(inputs.index_select(0, index))[-1]
-        feats, start = {}, 0
+        local, feats, start = {}, {}, 0
         for name in used:
             size = len(groups[name])
-            feats[name] = gather_with_grad(embedding[start:start + size])
+            local[name] = embedding[start:start + size]
+            feats[name] = gather_with_grad(local[name])
             start += size
         losses = {}
         for name in ('easy', 'hard'):
@@ -235,10 +244,13 @@ class DDLRecognizer(FaceRecognizer):
             if get_world_size() > 1:
                 labels = torch.cat(all_gather(labels))
             self._check_id_balanced(name, labels, samples)
-            gathered = [DataSample().set_gt_label(lb) for lb in labels]
             head = self.head if (name == 'easy'
                                  or self.share_head) else self.hard_head
-            head_losses = head.loss((feats[name], ), gathered)
+            if getattr(head, 'gathers_embeddings', False):  # PartialFCHead
+                head_losses = head.loss((local[name], ), samples)
+            else:
+                gathered = [DataSample().set_gt_label(lb) for lb in labels]
+                head_losses = head.loss((feats[name], ), gathered)
             losses[f'loss_ce_{name}'] = head_losses['loss']
         if ddl_on:
             scale = get_world_size() if self.ddl_grad_scale == 'world_size' \
