@@ -160,7 +160,8 @@ class PartialFCHead(BaseModule):
     unchanged, the optimizer state of the shard is an ordinary state entry
     (saved and resumed by the runner), and at ``sample_rate=1`` training is
     exactly that of the unsharded head; the price is a dense update of the
-    shard (memory traffic of the full shard per step, no extra memory).
+    shard (memory traffic of the full shard per step) and a shard-sized
+    gradient, where arcface_torch holds the sampled rows' only.
 
     **Checkpoints.** The state dict holds this rank's shard as ``weight``,
     the margin's buffers (``margin.t``), the step count of the sampling
