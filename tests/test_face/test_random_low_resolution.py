@@ -1,8 +1,11 @@
-"""RandomLowResolution: the side range, blur/JPEG options and the size."""
+"""RandomLowResolution: the side range, blur/JPEG options and the size;
+RandomScaleAugment (FAN's RSA): log-uniform sides, fixed scales, random
+interpolation, the clean image kept."""
 import numpy as np
 import pytest
 
-from mmext.face.datasets.transforms import RandomLowResolution
+from mmext.face.datasets.transforms import (RandomLowResolution,
+                                            RandomScaleAugment)
 
 
 def image(seed=0, shape=(112, 96, 3)):
@@ -77,6 +80,10 @@ def test_prob_zero_and_grey_images():
     (dict(jpeg_quality_range=(50, 101)), 'jpeg_quality_range'),
     (dict(prob=1.5), 'prob'),
     (dict(down_interpolation='cubic'), 'interpolation'),
+    (dict(up_interpolation=[]), 'up_interpolation'),
+    (dict(side_sampling='normal'), 'side_sampling'),
+    (dict(scales=[]), 'scales'),
+    (dict(scales=[8, 0]), 'scales'),
 ])
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -87,3 +94,70 @@ def test_registered():
     from mmpretrain.registry import TRANSFORMS
     t = TRANSFORMS.build(dict(type='RandomLowResolution', side_range=(8, 9)))
     assert isinstance(t, RandomLowResolution)
+
+
+def test_rsa_log_uniform_sides():
+    """Log-uniform on [8, 112]: the median side is near sqrt(8 * 112) =
+    29.9 (uniform would give 60), both ends reached, the size kept."""
+    np.random.seed(0)
+    rsa = RandomScaleAugment()
+    img = image(4, (112, 112, 3))
+    sides = []
+    for _ in range(2000):
+        side, *_ = rsa._sample()
+        sides.append(side)
+    assert min(sides) == 8 and max(sides) == 112
+    assert 27 <= np.median(sides) <= 33
+    # a quarter of the log range lies below 8 * 14 ** 0.25 = 15.5
+    assert 0.2 < np.mean(np.array(sides) <= 15) < 0.3
+    out = rsa(dict(img=img.copy()))
+    assert out['img'].shape == img.shape
+    np.testing.assert_array_equal(out['gt_img'], img)
+    assert out['lowres_side'] in range(8, 113)
+
+
+def test_rsa_random_interpolation_and_seed():
+    img = image(5, (112, 112, 3))
+    rsa = RandomScaleAugment()
+    np.random.seed(1)
+    drawn = [rsa._sample()[3:] for _ in range(300)]
+    assert {d for d, _ in drawn} == {'area', 'bilinear', 'bicubic'}
+    assert {u for _, u in drawn} == {'bilinear', 'bicubic'}
+    np.random.seed(2)
+    first = rsa(dict(img=img.copy()))['img']
+    np.random.seed(2)
+    np.testing.assert_array_equal(rsa(dict(img=img.copy()))['img'], first)
+    # the interpolation is applied: bicubic and area downsampling differ
+    assert not np.array_equal(
+        rsa.degrade(img, 16, down='bicubic', up='bilinear'),
+        rsa.degrade(img, 16, down='area', up='bilinear'))
+
+
+def test_fixed_scales():
+    np.random.seed(0)
+    fixed = RandomScaleAugment(scales=[8, 16, 24])
+    sides = {fixed(dict(img=image(6, (112, 112, 3))))['lowres_side']
+             for _ in range(60)}
+    assert sides == {8, 16, 24}
+
+
+def test_side_above_the_input_names_the_key():
+    img = image(7, (96, 96, 3))
+    with pytest.raises(ValueError, match=r'side_range reaches side 112, '
+                       r'above the shorter side 96 of a\.jpg'):
+        RandomScaleAugment()(dict(img=img, img_path='a.jpg'))
+    with pytest.raises(ValueError, match='scales reaches side 100'):
+        RandomScaleAugment(scales=[8, 100])(dict(img=img))
+    # the default DDL path does not draw more random numbers than before
+    np.random.seed(9)
+    expected = (np.random.rand(), np.random.randint(12, 25), np.random.rand())
+    np.random.seed(9)
+    out = RandomLowResolution()(dict(img=img))
+    assert out['lowres_side'] == expected[1]
+    assert np.random.rand() == expected[2]
+
+
+def test_rsa_registered():
+    from mmpretrain.registry import TRANSFORMS
+    t = TRANSFORMS.build(dict(type='RandomScaleAugment', scales=[12]))
+    assert isinstance(t, RandomLowResolution) and t.scales == (12, )
