@@ -1,1 +1,3 @@
-"""Hooks, loops and optimizer wrappers."""
+"""Hooks and optimizer wrapper constructors."""
+from .hooks import *  # noqa: F401,F403
+from .optimizers import *  # noqa: F401,F403

@@ -1,3 +1,4 @@
+from .fan_non_identity_encoder import FANNonIdentityEncoder
 from .iresnet import IBasicBlock, IResNet
 
-__all__ = ['IBasicBlock', 'IResNet']
+__all__ = ['FANNonIdentityEncoder', 'IBasicBlock', 'IResNet']

@@ -1,3 +1,4 @@
 from .ddl_loss import DDLLoss
+from .fan_adversarial_loss import FANAdversarialLoss
 
-__all__ = ['DDLLoss']
+__all__ = ['DDLLoss', 'FANAdversarialLoss']

@@ -1,4 +1,5 @@
 from .ddl_recognizer import DDLRecognizer
 from .face_recognizer import FaceRecognizer
+from .fan import FAN
 
-__all__ = ['DDLRecognizer', 'FaceRecognizer']
+__all__ = ['DDLRecognizer', 'FAN', 'FaceRecognizer']

@@ -1,0 +1,3 @@
+from .fan_stage_hook import FANStageHook
+
+__all__ = ['FANStageHook']

@@ -1,0 +1,3 @@
+from .fan_decoder import FANDecoder
+
+__all__ = ['FANDecoder']
