@@ -261,13 +261,44 @@ def test_stage_hook():
     model = make_model()
     runner = SimpleNamespace(
         model=model, epoch=0, logger=SimpleNamespace(info=lambda msg: None))
-    hook = FANStageHook(switch_epoch=2)
+    hook = FANStageHook(stage_epochs=(0, 2))
     for epoch, stage in ((0, 1), (1, 1), (2, 2), (3, 2)):
         runner.epoch = epoch
         hook.before_train_epoch(runner)
         assert int(model.stage) == stage
-    with pytest.raises(ValueError, match='switch_epoch'):
-        FANStageHook(switch_epoch=-1)
+    assert [FANStageHook((1, 3)).stage_of(e) for e in range(5)] == [
+        0, 1, 1, 2, 2
+    ]
+    for bad in ((-1, 2), (3, 2), (1, )):
+        with pytest.raises(ValueError, match='stage_epochs'):
+            FANStageHook(stage_epochs=bad)
+    with pytest.raises(ValueError, match='stage 0 trains the recogniser'):
+        model.set_stage(0)
+
+
+def test_stage0_trains_the_recogniser_only():
+    model = make_model(
+        head=dict(type='CurricularFaceHead', num_classes=2, in_channels=EMB))
+    model.set_stage(0)
+    model.train()
+    assert model.backbone.training and not model.decoder.training
+    wrappers = SubmoduleOptimWrapperConstructor(
+        dict(
+            generator=dict(
+                modules=[
+                    'backbone', 'non_identity_encoder', 'decoder',
+                    'lr_backbone', 'head'
+                ],
+                optimizer=dict(type='SGD', lr=0.1)),
+            discriminator=dict(
+                modules=['image_discriminator', 'feature_discriminator'],
+                optimizer=dict(type='SGD', lr=0.1))))(model)
+    before = {name: snapshot(getattr(model, name)) for name in MODULES}
+    log = model.train_step(batch(), wrappers)
+    assert set(log) == {'loss', 'loss_cls'}
+    moved = {name for name in MODULES
+             if changed(getattr(model, name), before[name])}
+    assert moved == {'backbone'}
 
 
 def test_constructor_errors():

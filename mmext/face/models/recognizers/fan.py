@@ -48,8 +48,10 @@ class FAN(FaceRecognizer):
     every choice below that is not is a field, and its default is ours.
 
     - ``backbone`` is the **identity encoder**: a trained recogniser (e.g.
-      ``IResNet`` from a CurricularFace checkpoint), always frozen and in
-      eval mode; it gives the HR identity feature ``f_z``.
+      ``IResNet`` from a CurricularFace checkpoint), frozen and in eval mode
+      in stages 1 and 2; it gives the HR identity feature ``f_z``. Without a
+      trained one, **stage 0** (ours, not the paper's) trains it with the
+      margin ``head`` and CE on the HR faces, as :class:`FaceRecognizer`.
     - ``non_identity_encoder`` (:class:`FANNonIdentityEncoder`) gives the
       non-identity code ``f_n``; ``decoder`` (:class:`FANDecoder`) renders
       a face from ``[f_z, f_n]``.
@@ -102,8 +104,9 @@ class FAN(FaceRecognizer):
             ``dict(type='FANFeatureDiscriminator')``.
         lr_backbone (dict, optional): The LR identity encoder. Defaults to a
             copy of ``backbone``.
-        head (dict, optional): Margin head on the LR embeddings (weight
-            ``classification``). Defaults to None.
+        head (dict, optional): Margin head of the training identities: CE
+            on the HR embeddings in stage 0, on the LR embeddings in stage 2
+            (weight ``classification``). Defaults to None.
         adversarial_loss (dict): Defaults to
             ``dict(type='FANAdversarialLoss')`` (non-saturating).
         pixel_loss (dict): mmpretrain's ``PixelReconstructionLoss``, L1.
@@ -181,7 +184,6 @@ class FAN(FaceRecognizer):
         self.feature_loss = MODELS.build(feature_loss)
         self.identity_loss = MODELS.build(identity_loss)
         self.swap_features = swap_features
-        self.backbone.requires_grad_(False)
         self.register_buffer('stage', torch.tensor(1))
         self.register_buffer('lr_initialized', torch.tensor(False))
         self.set_stage(1)
@@ -189,6 +191,8 @@ class FAN(FaceRecognizer):
     # ------------------------------------------------------------------
     # stages
     def _trainable(self, stage: int) -> Tuple[nn.Module, ...]:
+        if stage == 0:
+            return (self.backbone, self.head)
         modules = (self.non_identity_encoder, self.decoder,
                    self.image_discriminator) if stage == 1 else (
                        self.lr_backbone, self.feature_discriminator)
@@ -197,14 +201,17 @@ class FAN(FaceRecognizer):
         return modules
 
     def set_stage(self, stage: int) -> None:
-        """Switch to stage 1 or 2 (what is trained; see the class doc).
+        """Switch to stage 0, 1 or 2 (what is trained; see the class doc).
 
         The first switch to stage 2 copies the identity encoder into the LR
         encoder unless it is initialised (e.g. loaded from a stage-2
         checkpoint).
         """
-        if stage not in (1, 2):
-            raise ValueError(f'FAN: stage must be 1 or 2, got {stage}')
+        if stage not in (0, 1, 2):
+            raise ValueError(f'FAN: stage must be 0, 1 or 2, got {stage}')
+        if stage == 0 and not self.with_head:
+            raise ValueError('FAN: stage 0 trains the recogniser with its '
+                             'margin head; give head=...')
         if stage == 2 and not bool(self.lr_initialized):
             self.lr_backbone.load_state_dict(self.backbone.state_dict())
             self.lr_initialized.fill_(True)
@@ -270,6 +277,10 @@ class FAN(FaceRecognizer):
         w = self.loss_weights
         hr = self._gt_images(inputs, data_samples)
         losses = {}
+        if int(self.stage) == 0:
+            losses['loss_cls'] = self.head.loss((self._identity(hr), ),
+                                                data_samples)['loss']
+            return losses
         if int(self.stage) == 1:
             with torch.no_grad():
                 f_z = self._identity(hr)
@@ -333,6 +344,8 @@ class FAN(FaceRecognizer):
         }
 
     def _discriminator_active(self) -> bool:
+        if int(self.stage) == 0:
+            return False
         name = 'image_adversarial' if int(self.stage) == 1 else \
             'feature_adversarial'
         return self._weighted(name)
