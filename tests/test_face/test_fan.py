@@ -252,6 +252,11 @@ def test_train_step_needs_both_optim_wrappers():
                 modules=['image_discriminator', 'feature_discriminator'],
                 optimizer=dict(type='SGD', lr=0.1))))(model)
     model.train_step(batch(), partial)
+    # the groups hold their frozen parameters too (trained in later stages)
+    held = {id(p) for g in wrappers['generator'].optimizer.param_groups
+            for p in g['params']}
+    assert all(id(p) in held for p in model.lr_backbone.parameters())
+    assert not any(p.requires_grad for p in model.lr_backbone.parameters())
     model.set_stage(2)
     with pytest.raises(ValueError, match="stage 2 trains 'lr_backbone'"):
         model.train_step(batch(gt=True), partial)

@@ -7,6 +7,8 @@ from .ijb_dataset import IJBDataset
 from .recordio import (IRHeader, RecordIOError, RecordIOReader, RecordIOWriter,
                        pack, unpack, write_face_recordio)
 from .scface_dataset import SCfaceDataset
+from .survface_dataset import (SurvFaceIdentificationDataset,
+                               SurvFaceVerificationDataset)
 from .transforms import *  # noqa: F401,F403
 from .verification_bin import dump_bin, load_bin
 from .verification_bin_dataset import VerificationBinDataset
@@ -14,6 +16,7 @@ from .verification_bin_dataset import VerificationBinDataset
 __all__ = [
     'DDLBatchSampler', 'DDLBranchDataset', 'FaceFolderDataset',
     'FaceRecordIODataset', 'IJBDataset', 'SCfaceDataset',
+    'SurvFaceIdentificationDataset', 'SurvFaceVerificationDataset',
     'VerificationBinDataset', 'IRHeader', 'RecordIOError', 'RecordIOReader',
     'RecordIOWriter', 'pack', 'unpack', 'write_face_recordio', 'load_bin',
     'dump_bin'

@@ -15,9 +15,12 @@ class SubmoduleOptimWrapperConstructor:
     the config but ``constructor`` is a group ``name=dict(modules=[...],
     <an optimizer wrapper config>)``, built by mmengine's
     ``DefaultOptimWrapperConstructor`` over the listed attributes of the
-    model (``paramwise_cfg`` inside the group applies to it); the result is
-    an :class:`~mmengine.optim.OptimWrapperDict` keyed by the group names.
-    A module in two groups, or a trainable parameter in none, is an error.
+    model (``paramwise_cfg`` inside the group applies to it), with all their
+    parameters, also those frozen when it is built (a staged model unfreezes
+    them later; an optimizer skips parameters without gradient); the result
+    is an :class:`~mmengine.optim.OptimWrapperDict` keyed by the group
+    names. A module in two groups, or a trainable parameter in none, is an
+    error.
 
     Example:
         .. code:: python
@@ -70,8 +73,17 @@ class SubmoduleOptimWrapperConstructor:
                 seen[attr] = name
                 container[attr] = module
             paramwise = cfg.pop('paramwise_cfg', None)
-            wrappers[name] = DefaultOptimWrapperConstructor(cfg, paramwise)(
-                container)
+            # every parameter of the group, also those frozen now and
+            # trained in a later stage (mmengine skips frozen ones)
+            params = list(container.parameters())
+            states = [p.requires_grad for p in params]
+            container.requires_grad_(True)
+            try:
+                wrappers[name] = DefaultOptimWrapperConstructor(
+                    cfg, paramwise)(container)
+            finally:
+                for p, state in zip(params, states):
+                    p.requires_grad_(state)
         grouped = {
             id(p)
             for attr in seen for p in getattr(model, attr).parameters()
