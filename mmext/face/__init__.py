@@ -1,4 +1,4 @@
-"""Face recognition: CurricularFace and DDL (FAN and Aurora Guard to come).
+"""Face recognition: CurricularFace, DDL and FAN (Aurora Guard to come).
 
 Built on mmpretrain.
 
