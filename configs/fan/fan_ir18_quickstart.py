@@ -15,14 +15,11 @@
 # Every FAN weight, width and range is ours (no public code; see
 # configs/fan/README.md). The baseline is the same recogniser trained on the
 # HR faces for the same 9 epochs.
-_base_ = ['../curricularface/curricularface_ir18_quickstart.py']
+# The model, data, test and schedule of the baseline (the CurricularFace
+# quickstart's recogniser on the FAN data, 9 epochs), with FAN on top.
+_base_ = ['./curricularface_ir18_quickstart_baseline.py']
 
-data_root = '{{$MMEXT_QUICKSTART_DIR:data/quickstart}}/fan/'
-quickstart = dict(
-    task='face recognition (low resolution)',
-    metric='verification/val_lr/accuracy',
-    prepare='mmext.face.datasets.fan_quickstart_data.prepare_quickstart_data',
-    compare=['curricularface_ir18_quickstart_baseline.py'])
+quickstart = dict(compare=['curricularface_ir18_quickstart_baseline.py'])
 
 model = dict(
     type='FAN',
@@ -45,20 +42,7 @@ train_pipeline = [
     dict(type='RandomScaleAugment', side_range=(12, 56)),
     dict(type='PackInputs', algorithm_keys=('gt_img', )),
 ]
-train_dataloader = dict(
-    dataset=dict(data_root=data_root, pipeline=train_pipeline))
-lr_pipeline = [
-    dict(type='DecodeImageFromBytes'),
-    dict(type='Resize', scale=(112, 112)),  # the probes are stored small
-    dict(
-        type='PackInputs',
-        meta_keys=('sample_idx', 'set_name', 'pair_index', 'pair_pos',
-                   'issame')),
-]
-val_dataloader = dict(
-    dataset=dict(
-        data_root=data_root, bin_files='val_lr.bin', pipeline=lr_pipeline))
-test_dataloader = val_dataloader
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 
 optim_wrapper = dict(
     _delete_=True,
@@ -81,6 +65,4 @@ param_scheduler = dict(
         dict(type='MultiStepLR', by_epoch=True, milestones=[4], gamma=0.1)
     ],
     discriminator=[])
-train_cfg = dict(max_epochs=9, val_begin=10)
 custom_hooks = [dict(type='FANStageHook', stage_epochs=(5, 6))]
-default_hooks = dict(checkpoint=dict(interval=9))

@@ -26,10 +26,8 @@ import cv2
 import numpy as np
 
 from mmext.quickstart import write_once
-from .face_identity_quickstart_data import (IMAGES_PER_TRAIN_ID,
-                                            NUM_TRAIN_IDS, make_train_images,
-                                            render_face, sample_identity)
-from .recordio import write_face_recordio
+from .face_identity_quickstart_data import (render_face, sample_identity,
+                                            write_train_set)
 from .transforms.random_low_resolution import RandomLowResolution
 
 VERSION = 'ddl-quickstart-1'
@@ -85,11 +83,7 @@ def _write_scface(root: str) -> None:
 
 
 def _write(root: str) -> None:
-    os.makedirs(root, exist_ok=True)
-    labels = np.repeat(np.arange(NUM_TRAIN_IDS), IMAGES_PER_TRAIN_ID)
-    write_face_recordio(
-        osp.join(root, 'train.rec'), labels, make_train_images(),
-        osp.join(root, 'train.idx'))
+    labels = write_train_set(root)
     # write_face_recordio puts the meta record at key 0, images at 1..N
     keys = np.arange(1, len(labels) + 1)
     _write_lines(osp.join(root, 'easy.txt'), keys)

@@ -187,12 +187,22 @@ def make_val_pairs() -> Tuple[List[bytes], List[bool]]:
     return bins, issame
 
 
-def _write(root: str) -> None:
+def write_train_set(root: str) -> np.ndarray:
+    """Write ``train.rec`` / ``train.idx`` under ``root`` (created).
+
+    Returns:
+        np.ndarray: The label of every image, in record order.
+    """
     os.makedirs(root, exist_ok=True)
     labels = np.repeat(np.arange(NUM_TRAIN_IDS), IMAGES_PER_TRAIN_ID)
     write_face_recordio(
         osp.join(root, 'train.rec'), labels, make_train_images(),
         osp.join(root, 'train.idx'))
+    return labels
+
+
+def _write(root: str) -> None:
+    write_train_set(root)
     bins, issame = make_val_pairs()
     dump_bin(osp.join(root, 'val.bin'), bins, issame)
 

@@ -13,17 +13,13 @@ with its shorter side drawn from 12-16 px (``RandomLowResolution.degrade``,
 area downsampling), as a surveillance probe against an enrolment photo.
 The test pipeline resizes it back to 112x112.
 """
-import os
 import os.path as osp
 
 import cv2
 import numpy as np
 
 from mmext.quickstart import write_once
-from .face_identity_quickstart_data import (IMAGES_PER_TRAIN_ID,
-                                            NUM_TRAIN_IDS, make_train_images,
-                                            make_val_pairs)
-from .recordio import write_face_recordio
+from .face_identity_quickstart_data import make_val_pairs, write_train_set
 from .transforms.random_low_resolution import RandomLowResolution
 from .verification_bin import dump_bin
 
@@ -53,11 +49,7 @@ def make_lr_pairs():
 
 
 def _write(root: str) -> None:
-    os.makedirs(root, exist_ok=True)
-    labels = np.repeat(np.arange(NUM_TRAIN_IDS), IMAGES_PER_TRAIN_ID)
-    write_face_recordio(
-        osp.join(root, 'train.rec'), labels, make_train_images(),
-        osp.join(root, 'train.idx'))
+    write_train_set(root)
     bins, issame = make_lr_pairs()
     dump_bin(osp.join(root, 'val_lr.bin'), bins, issame)
 
